@@ -1,0 +1,424 @@
+/* The per-container monitor (one per running container, like conmon).
+ *
+ *   mydocker run (Bun)                 monitor (this file)                container
+ *   ─────────────────                  ───────────────────                ─────────
+ *   spawn shim ───────────────────────▶ fork, setsid, fork (detached)
+ *                                      clone(CLONE_NEW*) ───────────────▶ exec `mydocker _init ID`
+ *   ◀──────────── "pid PID MONITORPID" (control fd)                       (Bun: mounts, pivot_root…)
+ *   network into /proc/PID/ns/net
+ *   "go" on the sync fd ──────────────────────────────────────────────────▶ execve(user command)
+ *   ◀───────────────────────────────────────────── sync fd EOF = started, or {"message":…} = failed
+ *                                      relays stdout/stderr → json log (+ attached CLI)
+ *                                      waitpid → exit.json (code, signal, OOM, time)
+ *   ◀──────────── "exit CODE SIG OOM RESTARTING"
+ *   cleanup in-process, "done" ───────▶ (no "done": runs `mydocker _cleanup ID` itself)
+ *
+ * On a restart policy the monitor starts the container again itself, running
+ * `mydocker _prestart ID PID` (cgroup/network/state for the new pid) in place of the CLI. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "shim.h"
+
+#define MAX_JOIN 8
+
+struct monitor_opts {
+  const char *exe, *root, *id, *dir, *oom_file, *restart;
+  long clone_flags;
+  int restart_max;
+  int attach;
+  int control_fd, sync_fd;
+  int join_fds[MAX_JOIN];
+  int join_count;
+  struct log_writer log;
+};
+
+static struct monitor_opts o;
+static int sigfd = -1;
+static int stop_requested; /* SIGTERM to the monitor: do not restart again */
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void parse_args(int argc, char **argv) {
+  memset(&o, 0, sizeof o);
+  o.control_fd = o.sync_fd = -1;
+  o.restart = "no";
+  o.log.fd = -1;
+  o.log.max_files = 1;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define OPT(name) (strcmp(a, name) == 0 && v && (++i, 1))
+    if (OPT("--exe")) o.exe = v;
+    else if (OPT("--root")) o.root = v;
+    else if (OPT("--id")) o.id = v;
+    else if (OPT("--dir")) o.dir = v;
+    else if (OPT("--clone-flags")) o.clone_flags = strtol(v, NULL, 0);
+    else if (OPT("--join-ns")) {
+      if (o.join_count == MAX_JOIN) die("too many --join-ns");
+      int fd = open(v, O_RDONLY | O_CLOEXEC);
+      if (fd < 0) die("open namespace %s: %s", v, strerror(errno));
+      o.join_fds[o.join_count++] = fd;
+    }
+    else if (OPT("--log")) snprintf(o.log.path, sizeof o.log.path, "%s", v);
+    else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
+    else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
+    else if (OPT("--oom-file")) o.oom_file = v;
+    else if (OPT("--restart")) o.restart = v;
+    else if (OPT("--restart-max")) o.restart_max = atoi(v);
+    else if (OPT("--control-fd")) o.control_fd = atoi(v);
+    else if (OPT("--sync-fd")) o.sync_fd = atoi(v);
+    else if (strcmp(a, "--attach") == 0) o.attach = 1;
+    else die("monitor: unknown argument %s", a);
+#undef OPT
+  }
+  if (!o.exe || !o.root || !o.id || !o.dir) die("monitor: --exe, --root, --id and --dir are required");
+}
+
+static void control_send(const char *line) {
+  if (o.control_fd < 0) return;
+  if (write_all(o.control_fd, line, strlen(line)) < 0) {
+    close(o.control_fd);
+    o.control_fd = -1;
+  }
+}
+
+/* In the cloned child: become the container's first process and exec `mydocker _init ID`. */
+static void __attribute__((noreturn)) child_exec_init(int sync_child, int out_w, int err_w) {
+  /* In a new pid namespace getppid() is 0, so a parent that died before this line cannot be
+   * detected here; the monitor kills the child itself if it fails before "go". */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  for (int i = 0; i < o.join_count; i++) {
+    if (setns(o.join_fds[i], 0) < 0) {
+      dprintf(sync_child, "{\"message\":\"setns: %s\",\"exitCode\":125}", strerror(errno));
+      _exit(125);
+    }
+  }
+  setsid();
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  signal(SIGPIPE, SIG_DFL);
+  /* fd layout of init: 0 stdin (as given to the monitor), 1/2 the log pipes, 3 the sync socket.
+   * Lift the sources above 100 first so no dup2 clobbers a source that sits on a target. */
+  int s = fcntl(sync_child, F_DUPFD, 100), ow = fcntl(out_w, F_DUPFD, 100), ew = fcntl(err_w, F_DUPFD, 100);
+  if (s < 0 || ow < 0 || ew < 0) _exit(125);
+  dup2(ow, 1);
+  dup2(ew, 2);
+  dup2(s, 3);
+  close_fds_from(4);
+  char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_init", (char *)o.id, NULL};
+  char *envp[] = {NULL};
+  execve(o.exe, argv, envp);
+  dprintf(3, "{\"message\":\"exec %s: %s\",\"exitCode\":125}", o.exe, strerror(errno));
+  _exit(125);
+}
+
+struct run_result {
+  int exit_code, signal, oom;
+  char error[1024];
+  long long ran_ms;
+};
+
+struct stream { int fd; int attach; struct line_buffer lb; };
+
+static void stream_read(struct stream *s) {
+  char buf[16384];
+  ssize_t n = read(s->fd, buf, sizeof buf);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
+  if (n <= 0) {
+    log_flush(&o.log, &s->lb);
+    close(s->fd);
+    s->fd = -1;
+    return;
+  }
+  log_feed(&o.log, &s->lb, buf, (size_t)n);
+  if (s->attach >= 0 && write_all(s->attach, buf, (size_t)n) < 0) s->attach = -1;
+}
+
+static void detach_cli(struct stream *out, struct stream *err) {
+  if (o.control_fd >= 0) close(o.control_fd);
+  o.control_fd = -1;
+  /* the user no longer watches: stop writing to their terminal, keep logging */
+  out->attach = err->attach = -1;
+  int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (devnull >= 0) { dup2(devnull, 1); dup2(devnull, 2); close(devnull); }
+}
+
+/* Reads control lines from the CLI; returns 1 when it said "done". */
+static int control_read(struct stream *out, struct stream *err) {
+  char buf[256];
+  ssize_t n = read(o.control_fd, buf, sizeof buf - 1);
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
+  if (n <= 0) { detach_cli(out, err); return 0; }
+  buf[n] = 0;
+  return strstr(buf, "done") != NULL;
+}
+
+/* Starts the container once and relays its output until it exits. */
+static void run_once(int first, struct run_result *r) {
+  memset(r, 0, sizeof *r);
+  pid_t self = getpid();
+  int out_p[2], err_p[2], sync_p[2] = {-1, -1};
+  if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0) die("pipe: %s", strerror(errno));
+  int sync_child, sync_parent = -1;
+  if (first && o.sync_fd >= 0) {
+    sync_child = o.sync_fd;  /* the CLI holds the other end and says "go" itself */
+  } else {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_p) < 0) die("socketpair: %s", strerror(errno));
+    sync_parent = sync_p[0];
+    sync_child = sync_p[1];
+  }
+  long long oom_before = o.oom_file ? read_counter(o.oom_file, "oom_kill") : -1;
+
+  pid_t child = (pid_t)syscall(SYS_clone, o.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (child < 0) {
+    snprintf(r->error, sizeof r->error, "clone: %s", strerror(errno));
+    char line[1200];
+    snprintf(line, sizeof line, "error %s\n", r->error);
+    control_send(line);
+    r->exit_code = 125;
+    close(out_p[0]); close(out_p[1]); close(err_p[0]); close(err_p[1]);
+    if (sync_parent >= 0) { close(sync_parent); close(sync_child); }
+    return;
+  }
+  if (child == 0) child_exec_init(sync_child, out_p[1], err_p[1]);
+
+  long long started = now_ms();
+  close(out_p[1]);
+  close(err_p[1]);
+  close(sync_child);
+  if (first && o.sync_fd >= 0) o.sync_fd = -1;
+  /* the container holds stdin now; the monitor must not keep a pipe's read end alive */
+  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
+
+  char line[128];
+  snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
+  control_send(line);
+
+  if (sync_parent >= 0) {
+    /* a restart: the helper places the new pid (cgroup, network, state), then we say go */
+    char pidstr[16];
+    snprintf(pidstr, sizeof pidstr, "%d", (int)child);
+    char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_prestart", (char *)o.id, pidstr, NULL};
+    int rc = wait_helper(run_helper(argv));
+    if (rc != 0) {
+      snprintf(r->error, sizeof r->error, "prestart helper exited %d", rc);
+      kill(child, SIGKILL);
+    } else {
+      write_all(sync_parent, "go\n", 3);
+      char buf[1024];
+      ssize_t n;
+      size_t got = 0;
+      while ((n = read(sync_parent, buf + got, sizeof buf - 1 - got)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0) got += (size_t)n;
+      buf[got] = 0;
+      if (got > 0) snprintf(r->error, sizeof r->error, "%s", buf);
+    }
+    close(sync_parent);
+  }
+
+  struct stream out = {out_p[0], o.attach ? 1 : -1, {"stdout", {0}, 0}};
+  struct stream err = {err_p[0], o.attach ? 2 : -1, {"stderr", {0}, 0}};
+  set_nonblock(out.fd);
+  set_nonblock(err.fd);
+  if (o.control_fd < 0) out.attach = err.attach = -1;
+
+  int exited = 0, status = 0;
+  long long drain_deadline = 0;
+  while (!exited || out.fd >= 0 || err.fd >= 0) {
+    struct pollfd p[4];
+    int np = 0, i_out = -1, i_err = -1, i_sig, i_ctl = -1;
+    if (out.fd >= 0) { i_out = np; p[np++] = (struct pollfd){out.fd, POLLIN, 0}; }
+    if (err.fd >= 0) { i_err = np; p[np++] = (struct pollfd){err.fd, POLLIN, 0}; }
+    i_sig = np; p[np++] = (struct pollfd){sigfd, POLLIN, 0};
+    if (o.control_fd >= 0) { i_ctl = np; p[np++] = (struct pollfd){o.control_fd, POLLIN, 0}; }
+    int timeout = -1;
+    if (exited) {
+      long long left = drain_deadline - now_ms();
+      if (left <= 0) break; /* something outside the container holds the pipe: stop waiting */
+      timeout = (int)left;
+    }
+    int n = poll(p, (nfds_t)np, timeout);
+    if (n < 0 && errno != EINTR) die("poll: %s", strerror(errno));
+    if (n <= 0) continue;
+    if (i_out >= 0 && p[i_out].revents) stream_read(&out);
+    if (i_err >= 0 && p[i_err].revents) stream_read(&err);
+    if (i_ctl >= 0 && p[i_ctl].revents) control_read(&out, &err);
+    if (p[i_sig].revents) {
+      struct signalfd_siginfo si;
+      while (read(sigfd, &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGTERM) stop_requested = 1;
+      }
+      pid_t w;
+      int st;
+      while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (w == child) { exited = 1; status = st; drain_deadline = now_ms() + 2000; }
+      }
+    }
+  }
+  if (out.fd >= 0) { log_flush(&o.log, &out.lb); close(out.fd); }
+  if (err.fd >= 0) { log_flush(&o.log, &err.lb); close(err.fd); }
+
+  r->ran_ms = now_ms() - started;
+  if (WIFEXITED(status)) {
+    r->exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    r->signal = WTERMSIG(status);
+    r->exit_code = 128 + r->signal;
+  }
+  if (o.oom_file && oom_before >= 0) r->oom = read_counter(o.oom_file, "oom_kill") > oom_before;
+}
+
+static void write_exit_file(const struct run_result *r, int restarting) {
+  char path[4200], ts[64], body[2048], esc[1100];
+  size_t e = 0;
+  for (const char *s = r->error; *s && e < sizeof esc - 8; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') { esc[e++] = '\\'; esc[e++] = (char)c; }
+    else if (c >= 0x20) esc[e++] = (char)c;
+  }
+  esc[e] = 0;
+  rfc3339_now(ts, sizeof ts);
+  int n = snprintf(body, sizeof body,
+                   "{\"exitCode\":%d,\"signal\":%d,\"oomKilled\":%s,\"finishedAt\":\"%s\",\"error\":\"%s\",\"restarting\":%s}\n",
+                   r->exit_code, r->signal, r->oom ? "true" : "false", ts, esc, restarting ? "true" : "false");
+  snprintf(path, sizeof path, "%s/exit.json", o.dir);
+  write_file_atomic(path, body, (size_t)n);
+}
+
+static int manual_stop(void) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/manual-stop", o.dir);
+  return stop_requested || stat(path, &st) == 0;
+}
+
+/* A CLI (stop, rm -f) that announced it releases the container itself, or a record already
+ * gone: the monitor has nothing to clean. */
+static int cleanup_claimed(void) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/cleanup-claimed", o.dir);
+  if (stat(path, &st) == 0) return 1;
+  snprintf(path, sizeof path, "%s/config.json", o.dir);
+  return stat(path, &st) != 0;
+}
+
+static int should_restart(const struct run_result *r, int restarts) {
+  if (manual_stop() || r->error[0]) return 0;
+  if (strcmp(o.restart, "always") == 0 || strcmp(o.restart, "unless-stopped") == 0) return 1;
+  if (strcmp(o.restart, "on-failure") == 0)
+    return r->exit_code != 0 && (o.restart_max <= 0 || restarts < o.restart_max);
+  return 0;
+}
+
+/* Sleeps ms, waking early (and returning 0) on SIGTERM to the monitor. */
+static int backoff_sleep(long long ms) {
+  long long until = now_ms() + ms;
+  for (;;) {
+    long long left = until - now_ms();
+    if (left <= 0) return 1;
+    struct pollfd p = {sigfd, POLLIN, 0};
+    if (poll(&p, 1, (int)left) > 0) {
+      struct signalfd_siginfo si;
+      while (read(sigfd, &si, sizeof si) == sizeof si)
+        if (si.ssi_signo == SIGTERM) { stop_requested = 1; return 0; }
+      while (waitpid(-1, NULL, WNOHANG) > 0) {}
+    }
+  }
+}
+
+int monitor_main(int argc, char **argv) {
+  parse_args(argc, argv);
+
+  /* Detach: the first child becomes a session leader, the grandchild (the monitor) is not one
+   * and so can never acquire a controlling terminal. The CLI's spawn returns at once. */
+  pid_t p = fork();
+  if (p < 0) die("fork: %s", strerror(errno));
+  if (p > 0) _exit(0);
+  setsid();
+  p = fork();
+  if (p < 0) die("fork: %s", strerror(errno));
+  if (p > 0) _exit(0);
+
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  prctl(PR_SET_NAME, "mydocker-mon");
+  if (chdir("/") < 0) die("chdir /: %s", strerror(errno));
+  umask(022);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  sigaddset(&mask, SIGQUIT);
+  sigprocmask(SIG_BLOCK, &mask, NULL);
+  sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sigfd < 0) die("signalfd: %s", strerror(errno));
+  if (o.control_fd >= 0) set_cloexec(o.control_fd, 1);
+  if (o.sync_fd >= 0) set_cloexec(o.sync_fd, 1);
+  if (o.log.path[0] && log_open(&o.log) < 0) die("open log %s: %s", o.log.path, strerror(errno));
+
+  struct run_result r;
+  int restarts = 0;
+  long long delay = 100;
+  for (int first = 1;; first = 0) {
+    run_once(first, &r);
+    int again = should_restart(&r, restarts);
+    write_exit_file(&r, again);
+    if (first || o.control_fd >= 0) {
+      char line[128];
+      snprintf(line, sizeof line, "exit %d %d %d %d\n", r.exit_code, r.signal, r.oom, again);
+      control_send(line);
+    }
+    if (!again) break;
+    if (o.control_fd >= 0) {
+      /* the attached CLI leaves at the first exit; restarts happen unattended */
+      struct stream dummy1 = {-1, -1, {"stdout", {0}, 0}}, dummy2 = dummy1;
+      detach_cli(&dummy1, &dummy2);
+      o.attach = 0;
+    }
+    if (r.ran_ms > 10000) delay = 100; /* Docker's rule: a container that ran 10 s is healthy */
+    if (!backoff_sleep(delay) || manual_stop()) break;
+    delay = delay * 2 > 60000 ? 60000 : delay * 2;
+    restarts++;
+  }
+
+  /* If the CLI is still attached it cleans up in-process and says "done"; otherwise we call
+   * the mydocker binary's hidden cleanup verb. */
+  int done = 0;
+  if (o.control_fd >= 0) {
+    struct stream d1 = {-1, -1, {"stdout", {0}, 0}}, d2 = d1;
+    while (o.control_fd >= 0 && !done) {
+      struct pollfd pc = {o.control_fd, POLLIN, 0};
+      if (poll(&pc, 1, -1) < 0 && errno != EINTR) break;
+      done = control_read(&d1, &d2);
+    }
+  }
+  if (!done && !cleanup_claimed()) {
+    char *cargv[] = {(char *)o.exe, "--root", (char *)o.root, "_cleanup", (char *)o.id, NULL};
+    wait_helper(run_helper(cargv));
+  }
+  return 0;
+}

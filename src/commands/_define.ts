@@ -1,0 +1,73 @@
+// How a verb is declared: citty's defineCommand shape (meta, args, run) plus what Docker's flag
+// grammar needs and citty's parser lacks: repeatable flags, hidden aliases, and flags that stop
+// at the first positional (`run IMAGE ls -la`: -la belongs to the container's command).
+
+import { defineCommand, type CommandMeta } from "citty";
+
+export interface Flag {
+  type: "string" | "boolean" | "positional";
+  description?: string;
+  /** Short letters and other long names, e.g. ["m"] or ["net"]. */
+  alias?: string | string[];
+  default?: string | boolean;
+  valueHint?: string;
+  required?: boolean;
+  /** Repeatable (-e A -e B): parsed to string[]. */
+  multiple?: boolean;
+  /** Accepted but not listed in --help (the seed's old spellings). */
+  hidden?: boolean;
+}
+
+export type Flags = Record<string, Flag>;
+
+/** What the CLI knows before a verb runs: the global flags. Passed down, never global state. */
+export interface Globals {
+  root: string;
+  debug: boolean;
+  /** Absolute path of this mydocker executable (the monitor calls it back for cleanup). */
+  exe: string;
+}
+
+export interface ParsedArgs {
+  /** Positionals in order. */
+  _: string[];
+  [flag: string]: string | boolean | string[] | undefined;
+}
+
+export interface VerbContext {
+  args: ParsedArgs;
+  globals: Globals;
+}
+
+export interface Verb {
+  meta: CommandMeta & { usage?: string; hidden?: boolean };
+  args?: Flags;
+  /** Docker's SetInterspersed(false): flags end at the first positional. */
+  stopAtFirstPositional?: boolean;
+  /** Sub-verbs (`network create`), loaded lazily so a verb pays only for its own imports. */
+  subCommands?: Record<string, () => Promise<{ default: Verb }>>;
+  /** Returns the process exit status (0 when undefined). */
+  run?: (ctx: VerbContext) => Promise<number | void> | number | void;
+}
+
+export function defineVerb(verb: Verb): Verb {
+  // citty's defineCommand is the identity on its input; calling it keeps the shape checked
+  // against citty's types for meta and run.
+  defineCommand({ meta: verb.meta });
+  return verb;
+}
+
+/** Typed accessors so verbs do not cast parsed values by hand. */
+export function str(args: ParsedArgs, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function list(args: ParsedArgs, name: string): string[] {
+  const v = args[name];
+  return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+}
+
+export function bool(args: ParsedArgs, name: string): boolean {
+  return args[name] === true;
+}

@@ -1,0 +1,56 @@
+// After a container's process has exited: merge the monitor's exit record into the state, give
+// back runtime resources (cgroup, network rules), and with --rm delete the record. Idempotent:
+// the monitor's `_cleanup`, a foreground CLI, `stop`, `rm` and `start` may all call it.
+
+import { existsSync, rmSync } from "node:fs";
+import type { Globals } from "../commands/_define";
+import { loadModules, runReleaseHook, type ModuleContext } from "./modules";
+import type { ContainerConfig, ContainerState } from "./record";
+import { settleExit } from "./status";
+import { ContainerStore } from "./store";
+
+export interface CleanupResult {
+  state?: ContainerState;
+  removed: boolean;
+  errors: Error[];
+}
+
+/** Releases runtime resources of a container whose process is gone. Call under its lock. */
+export async function releaseRuntime(globals: Globals, store: ContainerStore, config: ContainerConfig): Promise<Error[]> {
+  const ctx: ModuleContext = { globals, store };
+  return runReleaseHook(await loadModules(), "release", config, ctx);
+}
+
+/** Deletes a container record after releasing everything it holds. Call under its lock. */
+export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig): Promise<Error[]> {
+  const ctx: ModuleContext = { globals, store };
+  const modules = await loadModules();
+  const errors = await runReleaseHook(modules, "release", config, ctx);
+  errors.push(...(await runReleaseHook(modules, "remove", config, ctx)));
+  store.deleteRecord(config.Id, config.Name);
+  return errors;
+}
+
+/**
+ * The exit path: settle state, release, and remove when AutoRemove. With `keepRecord`, --rm is
+ * not applied (a caller that still needs the record removes it itself).
+ */
+export async function cleanupExited(globals: Globals, id: string, opts: { keepRecord?: boolean } = {}): Promise<CleanupResult> {
+  const store = new ContainerStore(globals.root);
+  if (!existsSync(`${store.containerDir(id)}/config.json`)) return { removed: true, errors: [] };
+  return store.lockedAsync(id, async (): Promise<CleanupResult> => {
+    if (!existsSync(`${store.containerDir(id)}/config.json`)) return { removed: true, errors: [] };
+    const config = store.readConfig(id);
+    const state = settleExit(store, id);
+    if (state && state.Status !== "exited" && state.Status !== "created") {
+      return { state, removed: false, errors: [] }; // running again (restarted): nothing to release
+    }
+    if (config.HostConfig.AutoRemove && !opts.keepRecord) {
+      const errors = await deleteContainer(globals, store, config);
+      return { state, removed: true, errors };
+    }
+    const errors = await releaseRuntime(globals, store, config);
+    rmSync(`${store.containerDir(id)}/cleanup-claimed`, { force: true });
+    return { state, removed: false, errors };
+  });
+}

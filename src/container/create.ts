@@ -1,0 +1,208 @@
+// `create` (and the first half of `run`): validate everything, then make the record. Nothing is
+// written until every input has been checked; once the name is claimed, any failure removes what
+// was made, so bad input never leaves a half-made container.
+
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import type { Globals } from "../commands/_define";
+import { ContainerCommandError, InvalidInputError, NotFoundError } from "../errors";
+import { ImageStore, type Image } from "../image/store";
+import { hostsContent, resolvConfContent } from "../network/etc-files";
+import { parseSignal } from "../sys/signals";
+import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
+import { containerEnv, parseEnvArg, readEnvFile } from "./env";
+import { loadModules, runHook, type ModuleContext } from "./modules";
+import type { CreateOptions } from "./options";
+import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
+import { ContainerStore } from "./store";
+
+export const DEFAULT_LOG_MAX_SIZE = "20m";
+export const DEFAULT_LOG_MAX_FILE = "5";
+
+export function parseRestartPolicy(value: string | undefined): { Name: string; MaximumRetryCount: number } {
+  if (!value || value === "no") return { Name: "no", MaximumRetryCount: 0 };
+  const [name, max] = value.split(":", 2);
+  if (!["always", "unless-stopped", "on-failure"].includes(name))
+    throw new InvalidInputError(`invalid restart policy format: ${value}`);
+  if (max !== undefined) {
+    if (name !== "on-failure") throw new InvalidInputError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
+    if (!/^\d+$/.test(max)) throw new InvalidInputError(`invalid restart policy format: maximum retry count must be an integer`);
+  }
+  return { Name: name, MaximumRetryCount: max ? Number(max) : 0 };
+}
+
+/** "10k", "20m", "1g" → bytes (log sizes). */
+export function parseLogSize(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(v.trim());
+  if (!m) throw new InvalidInputError(`invalid log-opt max-size: ${v}`);
+  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
+  return Math.floor(Number(m[1]) * mult);
+}
+
+function parseLogOpts(opts: string[], driver: string | undefined): Record<string, string> {
+  if (driver && driver !== "json-file") throw new InvalidInputError(`logging driver "${driver}" is not supported (only json-file)`);
+  const out: Record<string, string> = { "max-size": DEFAULT_LOG_MAX_SIZE, "max-file": DEFAULT_LOG_MAX_FILE };
+  for (const o of opts) {
+    const eq = o.indexOf("=");
+    if (eq <= 0) throw new InvalidInputError(`invalid log-opt: ${o}`);
+    const k = o.slice(0, eq), v = o.slice(eq + 1);
+    if (k === "max-size") parseLogSize(v);
+    else if (k === "max-file") { if (!/^[1-9]\d*$/.test(v)) throw new InvalidInputError(`invalid log-opt max-file: ${v}`); }
+    else if (!["compress", "labels", "env", "tag"].includes(k)) throw new InvalidInputError(`unknown log opt '${k}' for json-file log driver`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function parseLabels(labels: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of labels) {
+    const eq = l.indexOf("=");
+    if (eq === 0) throw new InvalidInputError(`invalid label: ${l}`);
+    out[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? "" : l.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Entrypoint + Cmd as Docker combines them with --entrypoint and a COMMAND. */
+export function resolveCommand(img: Image, opts: CreateOptions): { entrypoint: string[] | null; cmd: string[] | null } {
+  const ic = img.config.config ?? {};
+  let entrypoint = ic.Entrypoint ?? null;
+  let cmd = ic.Cmd ?? null;
+  if (opts.entrypoint !== undefined) {
+    entrypoint = opts.entrypoint === "" ? null : [opts.entrypoint];
+    cmd = null; // --entrypoint resets the image's CMD, as Docker does
+  }
+  if (opts.command.length > 0) cmd = opts.command;
+  return { entrypoint, cmd };
+}
+
+export async function createContainer(globals: Globals, opts: CreateOptions): Promise<ContainerConfig> {
+  const images = new ImageStore(globals.root);
+  const store = new ContainerStore(globals.root);
+  const ctx: ModuleContext = { globals, store };
+
+  // ---- validation: no side effects ----
+  const userEnv: string[] = [];
+  for (const f of opts.envFiles) userEnv.push(...readEnvFile(f));
+  for (const e of opts.env) {
+    const v = parseEnvArg(e, "-e, --env");
+    if (v !== undefined) userEnv.push(v);
+  }
+  if (opts.workdir !== undefined && opts.workdir !== "" && !opts.workdir.startsWith("/"))
+    throw new InvalidInputError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
+  const restart = parseRestartPolicy(opts.restart);
+  if (restart.Name !== "no" && opts.autoRemove) throw new InvalidInputError("conflicting options: cannot specify both --restart and --rm");
+  const logConfig = parseLogOpts(opts.logOpts, opts.logDriver);
+  if (opts.stopSignal !== undefined && parseSignal(opts.stopSignal) === null) throw new InvalidInputError(`invalid signal: ${opts.stopSignal}`);
+  if (opts.stopTimeout !== undefined && !/^-?\d+$/.test(opts.stopTimeout)) throw new InvalidInputError(`invalid stop timeout: ${opts.stopTimeout}`);
+  if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})?$/.test(opts.hostname))
+    throw new InvalidInputError(`invalid hostname format: ${opts.hostname}`);
+  const network = opts.network ?? "default";
+  if (network !== "none" && network !== "default" && network !== "host" && network !== "bridge" && !network.startsWith("container:"))
+    throw new NotFoundError(`network ${network} not found`);
+  const img = images.find(opts.image);
+  if (!img) throw new NotFoundError(`Unable to find image '${opts.image}' locally`);
+  const { entrypoint, cmd } = resolveCommand(img, opts);
+  const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
+  if (argv.length === 0) throw new ContainerCommandError("no command specified", 125);
+  const ic = img.config.config ?? {};
+
+  const id = store.newId();
+  const hostname = opts.hostname ?? id.slice(0, 12);
+  const env = containerEnv(ic.Env ?? [], userEnv, hostname, opts.tty);
+  const dir = store.containerDir(id);
+  let cloneFlags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
+  if (network !== "host" && !network.startsWith("container:")) cloneFlags |= CLONE_NEWNET;
+
+  const config: ContainerConfig = {
+    Id: id,
+    Name: "",
+    Created: nowRfc3339Nano(),
+    Path: argv[0],
+    Args: argv.slice(1),
+    Image: img.id,
+    Config: {
+      Hostname: hostname,
+      Domainname: opts.domainname ?? "",
+      User: opts.user ?? ic.User ?? "",
+      AttachStdin: opts.interactive && !opts.detach,
+      AttachStdout: !opts.detach,
+      AttachStderr: !opts.detach,
+      ExposedPorts: ic.ExposedPorts,
+      Tty: opts.tty,
+      OpenStdin: opts.interactive,
+      StdinOnce: opts.interactive && !opts.detach,
+      Env: env,
+      Cmd: cmd,
+      Image: opts.image,
+      Volumes: ic.Volumes ?? null,
+      WorkingDir: opts.workdir || ic.WorkingDir || "",
+      Entrypoint: entrypoint,
+      Labels: { ...(ic.Labels ?? {}), ...parseLabels(opts.labels) },
+      StopSignal: opts.stopSignal ?? ic.StopSignal,
+      StopTimeout: opts.stopTimeout !== undefined ? Number(opts.stopTimeout) : undefined,
+    },
+    HostConfig: {
+      NetworkMode: network,
+      AutoRemove: opts.autoRemove,
+      RestartPolicy: restart,
+      LogConfig: { Type: "json-file", Config: logConfig },
+      Privileged: opts.privileged,
+      ReadonlyRootfs: opts.readOnly,
+      Init: opts.init || null,
+      CapAdd: opts.capAdd.length ? opts.capAdd : null,
+      CapDrop: opts.capDrop.length ? opts.capDrop : null,
+      SecurityOpt: opts.securityOpt.length ? opts.securityOpt : null,
+      Binds: null,
+      Dns: [],
+      ExtraHosts: null,
+      PortBindings: {},
+      CgroupParent: "",
+      Memory: 0, MemorySwap: 0, MemoryReservation: 0, CpuShares: 0, NanoCpus: 0, CpuPeriod: 0,
+      CpuQuota: 0, CpusetCpus: "", CpusetMems: "", PidsLimit: null, BlkioWeight: 0,
+    },
+    Runtime: {
+      rootfs: { lower: images.lowerDirs(img), upper: `${dir}/upper`, work: `${dir}/work`, mountpoint: `${dir}/rootfs`, readonly: opts.readOnly },
+      hostname,
+      domainname: opts.domainname ?? "",
+      args: argv,
+      env,
+      cwd: opts.workdir || ic.WorkingDir || "/",
+      user: opts.user ?? ic.User ?? "",
+      tty: opts.tty,
+      mounts: [],
+      etcFiles: { hostname: `${dir}/hostname`, hosts: `${dir}/hosts`, resolvConf: `${dir}/resolv.conf` },
+      cgroupProcs: [],
+      cloneFlags,
+      joinNamespaces: [],
+      loopback: (cloneFlags & CLONE_NEWNET) !== 0,
+      privileged: opts.privileged,
+      capAdd: opts.capAdd,
+      capDrop: opts.capDrop,
+      securityOpt: opts.securityOpt,
+      init: opts.init,
+    },
+    Extensions: {},
+  };
+  const modules = await loadModules();
+  for (const m of modules) await m.configure?.(opts, config, ctx);
+
+  // ---- side effects, each undone on failure ----
+  config.Name = store.claimName(id, opts.name);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+    for (const d of ["upper", "work", "rootfs"]) mkdirSync(`${dir}/${d}`, { mode: 0o755 });
+    writeFileSync(`${dir}/hostname`, `${hostname}\n`);
+    writeFileSync(`${dir}/hosts`, hostsContent(hostname));
+    writeFileSync(`${dir}/resolv.conf`, resolvConfContent());
+    store.writeConfig(config);
+    store.writeState(id, initialState());
+    await runHook(modules, "create", "remove", config, ctx);
+    store.writeConfig(config); // modules may have recorded allocations
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    store.releaseName(config.Name, id);
+    throw e;
+  }
+  return config;
+}

@@ -1,0 +1,130 @@
+// `mydocker _init ROOT ID`: the container's first process, started by the monitor's clone()
+// inside the new namespaces. It builds the container from its record, waits for the CLI's "go"
+// on fd 3 (the sync socket), and replaces itself with the user's command.
+//
+//   fd 3 protocol:  CLI → init  "go\n"            (cgroup and network are in place)
+//                   init → CLI  EOF                (execve succeeded: fd 3 is close-on-exec)
+//                   init → CLI  {"message","exitCode"}  (failed; init exits with exitCode)
+
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
+import { ContainerCommandError, MydockerError } from "../errors";
+import { setLinkUp } from "../network/loopback";
+import { bindFile, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
+import { errnoName } from "../sys/errno";
+import { O_WRONLY, openAt } from "../sys/fs";
+import { chdir, cloexecFrom, execve, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
+import type { ContainerConfig, RuntimeSpec } from "./record";
+import { resolveUser } from "./user";
+
+const SYNC_FD = 3;
+
+function waitForGo(): boolean {
+  const buf = Buffer.alloc(16);
+  let got = "";
+  while (!got.includes("\n")) {
+    let n: number;
+    try { n = readSync(SYNC_FD, buf, 0, buf.length, null); } catch (e: any) {
+      if (e?.code === "EAGAIN" || e?.code === "EINTR") continue;
+      return false;
+    }
+    if (n === 0) return false;
+    got += buf.toString("latin1", 0, n);
+  }
+  return got.startsWith("go");
+}
+
+function report(message: string, exitCode: number): never {
+  try { writeSync(SYNC_FD, JSON.stringify({ message, exitCode })); } catch { /* CLI gone */ }
+  process.exit(exitCode);
+}
+
+/** PATH lookup inside the container, as execvp would do it, with Docker's error wording. */
+export function findExecutable(cmd: string, env: string[]): string {
+  if (cmd.includes("/")) {
+    let st;
+    try { st = statSync(cmd); } catch {
+      throw new ContainerCommandError(`exec: "${cmd}": stat ${cmd}: no such file or directory`, 127);
+    }
+    if (st.isDirectory()) throw new ContainerCommandError(`exec: "${cmd}": is a directory`, 126);
+    try { accessSync(cmd, constants.X_OK); } catch {
+      throw new ContainerCommandError(`exec: "${cmd}": permission denied`, 126);
+    }
+    return cmd;
+  }
+  const pathVar = env.find((e) => e.startsWith("PATH="))?.slice(5) ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  let denied = false;
+  for (const dir of pathVar.split(":")) {
+    const p = `${dir || "."}/${cmd}`;
+    try {
+      if (!statSync(p).isFile()) continue;
+    } catch { continue; }
+    try { accessSync(p, constants.X_OK); return p; } catch { denied = true; }
+  }
+  if (denied) throw new ContainerCommandError(`exec: "${cmd}": permission denied`, 126);
+  throw new ContainerCommandError(`exec: "${cmd}": executable file not found in $PATH`, 127);
+}
+
+function buildFilesystem(spec: RuntimeSpec): void {
+  const rootfs = spec.rootfs.mountpoint;
+  makeMountsPrivate();
+  mountOverlay(spec.rootfs);
+  mountProc(rootfs);
+  mountDev(rootfs);
+  mountSys(rootfs, !spec.privileged);
+  bindFile(rootfs, spec.etcFiles.hostname, "/etc/hostname");
+  bindFile(rootfs, spec.etcFiles.hosts, "/etc/hosts");
+  bindFile(rootfs, spec.etcFiles.resolvConf, "/etc/resolv.conf");
+  for (const m of spec.mounts) {
+    const isDir = m.type === "tmpfs" || !existsSync(m.source) || statSync(m.source).isDirectory();
+    mountUser(rootfs, m, isDir);
+  }
+}
+
+export function runInit(root: string, id: string): never {
+  let config: ContainerConfig;
+  let cgroupFds: number[] = [];
+  try {
+    config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
+    const spec = config.Runtime;
+    buildFilesystem(spec);
+    // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
+    // right before execve, after the runtime's own start-up memory is charged elsewhere.
+    cgroupFds = spec.cgroupProcs.map((p) => openAt(-100, p, O_WRONLY));
+    enterRootfs(spec.rootfs.mountpoint);
+    if (spec.rootfs.readonly) remountRootReadonly();
+    sethostname(spec.hostname);
+    if (spec.loopback) setLinkUp("lo");
+  } catch (e) {
+    report(describe(e, "container init"), e instanceof MydockerError ? e.exitCode : 125);
+  }
+  const spec = config.Runtime;
+  if (!waitForGo()) process.exit(125);
+  try {
+    for (const fd of cgroupFds) writeSync(fd, "0");
+    const user = resolveUser(spec.user);
+    const env = [...spec.env];
+    if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${user.home}`);
+    if (spec.cwd) {
+      if (!existsSync(spec.cwd)) mkdirSync(spec.cwd, { recursive: true, mode: 0o755 });
+      chdir(spec.cwd);
+    }
+    const path = findExecutable(spec.args[0], env);
+    setgroups(user.additionalGids);
+    setresgid(user.gid);
+    setresuid(user.uid);
+    prctl(PR_SET_PDEATHSIG, 9); // a uid change clears it; the monitor's death must still end us
+    setCloexec(SYNC_FD, true);
+    cloexecFrom(3);
+    resetSignalsForExec();
+    const errno = execve(path, spec.args, env);
+    const code = errno === 2 ? 127 : 126;
+    report(`exec: "${spec.args[0]}": ${errnoName(errno) === "ENOENT" ? "no such file or directory" : errnoName(errno).toLowerCase()}`, code);
+  } catch (e) {
+    report(describe(e, "container start"), e instanceof MydockerError ? e.exitCode : 125);
+  }
+}
+
+function describe(e: unknown, what: string): string {
+  if (e instanceof MydockerError) return e.message;
+  return `${what}: ${(e as Error)?.message ?? String(e)}`;
+}

@@ -1,0 +1,31 @@
+// `run` = create + start + (attach | print the id).
+
+import type { Globals } from "../commands/_define";
+
+import { waitAttached } from "./attach";
+import { deleteContainer } from "./cleanup";
+import { createContainer } from "./create";
+import type { CreateOptions } from "./options";
+import { startContainer } from "./start";
+import { ContainerStore } from "./store";
+
+export async function attachOrDetach(globals: Globals, opts: CreateOptions): Promise<number> {
+  const config = await createContainer(globals, opts);
+  let running;
+  try {
+    running = await startContainer(globals, config.Id, { stdin: opts.interactive && !opts.detach, attach: !opts.detach });
+  } catch (e) {
+    if (opts.autoRemove) {
+      const store = new ContainerStore(globals.root);
+      await store.lockedAsync(config.Id, () => deleteContainer(globals, store, store.readConfig(config.Id)));
+    }
+    throw e;
+  }
+  if (opts.detach) {
+    running.control.close();
+    process.stdout.write(config.Id + "\n");
+    return 0;
+  }
+  return waitAttached(globals, running);
+}
+

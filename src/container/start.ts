@@ -1,0 +1,156 @@
+// Starting a container's process: the monitor is spawned, clones the container, and this CLI
+// places the new pid (module `attach` hooks: network) before saying "go". See the protocol
+// diagram in cshim/monitor.c. Used by `run`, `start` and `restart`.
+
+import { existsSync, rmSync } from "node:fs";
+import type { Globals } from "../commands/_define";
+import { ContainerCommandError, HostError, MydockerError } from "../errors";
+import { bootId, processStartTime } from "../sys/proc";
+import { kill, socketpair } from "../sys/process";
+import { LineChannel } from "./channel";
+import { releaseRuntime } from "./cleanup";
+import { parseLogSize } from "./create";
+import { loadModules, runHook, type ModuleContext } from "./modules";
+import { type ContainerConfig, type ContainerState, nowRfc3339Nano } from "./record";
+import { closeQuietly, spawnShim } from "./shim";
+import { assertCan } from "./state-machine";
+import { observe } from "./status";
+import { ContainerStore } from "./store";
+
+const STARTUP_TIMEOUT_MS = 60_000;
+
+export interface StartIO {
+  /** Give the container the CLI's stdin (-i, attached). */
+  stdin: boolean;
+  /** Relay the container's stdout/stderr to the CLI's (attached run, start -a). */
+  attach: boolean;
+}
+
+export interface RunningContainer {
+  config: ContainerConfig;
+  pid: number;
+  monitorPid: number;
+  /** The monitor's control channel; "exit CODE SIGNAL OOM RESTARTING" arrives here. */
+  control: LineChannel;
+}
+
+export interface ExitReport { exitCode: number; signal: number; oomKilled: boolean; restarting: boolean }
+
+export function parseExitLine(line: string | null): ExitReport | null {
+  if (!line?.startsWith("exit ")) return null;
+  const [, code, sig, oom, again] = line.split(" ");
+  return { exitCode: Number(code), signal: Number(sig), oomKilled: oom === "1", restarting: again === "1" };
+}
+
+function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean): string[] {
+  const dir = new ContainerStore(globals.root).containerDir(config.Id);
+  const log = config.HostConfig.LogConfig.Config;
+  const args = [
+    "--exe", globals.exe, "--root", globals.root, "--id", config.Id, "--dir", dir,
+    "--clone-flags", String(config.Runtime.cloneFlags),
+    "--log", `${dir}/json.log`,
+    "--log-max-size", String(parseLogSize(log["max-size"] ?? "20m")),
+    "--log-max-files", log["max-file"] ?? "5",
+    "--restart", config.HostConfig.RestartPolicy.Name,
+    "--restart-max", String(config.HostConfig.RestartPolicy.MaximumRetryCount),
+    "--control-fd", "3", "--sync-fd", "4",
+  ];
+  for (const ns of config.Runtime.joinNamespaces) args.push("--join-ns", ns);
+  const oom = config.Extensions.oomFile;
+  if (typeof oom === "string") args.push("--oom-file", oom);
+  if (attach) args.push("--attach");
+  return args;
+}
+
+/**
+ * Starts the container's process and returns once it runs the user's command. On failure the
+ * container is left exited (its resources released) and a ContainerCommandError or
+ * MydockerError carries the reason and exit code.
+ */
+export async function startContainer(globals: Globals, id: string, io: StartIO): Promise<RunningContainer> {
+  const store = new ContainerStore(globals.root);
+  const ctx: ModuleContext = { globals, store };
+  return store.lockedAsync(id, async () => {
+    const config = store.readConfig(id);
+    const state = observe(store, id)!;
+    assertCan("start", state.Status, config.Name);
+    const dir = store.containerDir(id);
+    if (state.Status === "exited") await releaseRuntime(globals, store, config); // a crashed monitor's leftovers
+    for (const f of ["exit.json", "manual-stop", "cleanup-claimed"]) rmSync(`${dir}/${f}`, { force: true });
+    const modules = await loadModules();
+    await runHook(modules, "prepare", "release", config, ctx);
+    store.writeConfig(config);
+
+    const [ctlParent, ctlChild] = socketpair();
+    const [syncParent, syncChild] = socketpair();
+    const control = new LineChannel(ctlParent, "container monitor");
+    const sync = new LineChannel(syncParent, "container's first process");
+    let pid = 0;
+    try {
+      spawnShim("monitor", monitorArgs(globals, config, io.attach),
+        [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
+        [ctlChild, syncChild]);
+      closeQuietly(ctlChild);
+      closeQuietly(syncChild);
+
+      const first = control.readLineSync(STARTUP_TIMEOUT_MS);
+      if (!first?.startsWith("pid ")) throw new HostError(`container monitor failed: ${first?.replace(/^error /, "") ?? "exited before starting the container"}`);
+      const [, p, m] = first.split(" ");
+      pid = Number(p);
+      const monitorPid = Number(m);
+      for (const mod of modules) await mod.attach?.(config, pid, ctx);
+
+      const started: ContainerState = {
+        ...state,
+        Status: "running", Pid: pid, PidStartTime: processStartTime(pid) ?? 0, BootId: bootId(),
+        MonitorPid: monitorPid, MonitorStartTime: processStartTime(monitorPid) ?? 0,
+        StartedAt: nowRfc3339Nano(), ExitCode: 0, Error: "", OOMKilled: false,
+      };
+      store.writeState(id, started);
+      sync.write("go\n");
+      const failure = sync.readAllSync(STARTUP_TIMEOUT_MS);
+      sync.close();
+      if (failure) {
+        let msg = failure, code = 125;
+        try { ({ message: msg, exitCode: code } = JSON.parse(failure)); } catch { /* raw text */ }
+        // the monitor reports the exit; collect it so the record says what happened
+        await finishFailedStart(globals, store, config, control, msg);
+        throw new ContainerCommandError(msg, code);
+      }
+      return { config, pid, monitorPid, control };
+    } catch (e) {
+      sync.close();
+      if (!(e instanceof ContainerCommandError)) {
+        if (pid) kill(pid, 9);
+        await finishFailedStart(globals, store, config, control, e instanceof MydockerError ? e.message : String(e));
+      }
+      throw e;
+    }
+  });
+}
+
+/** After a start that failed: wait for the monitor's exit report, record it, release resources. */
+async function finishFailedStart(globals: Globals, store: ContainerStore, config: ContainerConfig, control: LineChannel, message: string): Promise<void> {
+  const id = config.Id;
+  let report: ExitReport | null = null;
+  try {
+    for (;;) {
+      const line = control.readLineSync(10_000);
+      if (line === null) break;
+      report = parseExitLine(line) ?? report;
+      if (report) break;
+    }
+  } catch { /* monitor is gone or hung: record what we know */ }
+  const dir = store.containerDir(id);
+  if (existsSync(`${dir}/config.json`)) {
+    const state = store.readState(id)!;
+    store.writeState(id, {
+      ...state, Status: "exited", Pid: 0, PidStartTime: 0, MonitorPid: 0, MonitorStartTime: 0,
+      ExitCode: report?.exitCode ?? 125, Error: message, FinishedAt: nowRfc3339Nano(),
+    });
+    rmSync(`${dir}/exit.json`, { force: true });
+    await releaseRuntime(globals, store, config);
+  }
+  control.write("done\n");
+  control.close();
+}

@@ -1,0 +1,121 @@
+// The container store under ROOT/containers: ids, names, lookup by name or unique id prefix,
+// and the per-container lock. Names are claimed by creating containers/.names/<name> with
+// O_EXCL, so two concurrent `run --name x` can never both win, without a global lock.
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
+import { generateName, validateName } from "./names";
+import type { ContainerConfig, ContainerState } from "./record";
+
+export class ContainerStore {
+  readonly dir: string;
+  private namesDir: string;
+
+  constructor(readonly root: string) {
+    this.dir = `${root}/containers`;
+    this.namesDir = `${this.dir}/.names`;
+  }
+
+  containerDir(id: string): string {
+    return `${this.dir}/${id}`;
+  }
+
+  private ensure(): void {
+    if (!existsSync(this.namesDir)) mkdirSync(this.namesDir, { recursive: true, mode: 0o700 });
+  }
+
+  newId(): string {
+    for (;;) {
+      const id = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("hex");
+      // Docker avoids ids whose short form reads as a number
+      if (!/^\d+$/.test(id.slice(0, 12)) && !existsSync(this.containerDir(id))) return id;
+    }
+  }
+
+  /** Claims a name for id (generated when none is given); throws ConflictError if taken. */
+  claimName(id: string, requested: string | undefined): string {
+    this.ensure();
+    if (requested !== undefined) {
+      const name = validateName(requested);
+      try {
+        writeFileSync(`${this.namesDir}/${name}`, id, { flag: "wx", mode: 0o600 });
+      } catch (e: any) {
+        if (e?.code !== "EEXIST") throw e;
+        const holder = this.nameOwner(name) ?? "";
+        throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+      }
+      return name;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const name = generateName(attempt);
+      try {
+        writeFileSync(`${this.namesDir}/${name}`, id, { flag: "wx", mode: 0o600 });
+        return name;
+      } catch (e: any) {
+        if (e?.code !== "EEXIST" || attempt > 50) throw e;
+      }
+    }
+  }
+
+  releaseName(name: string, id: string): void {
+    if (this.nameOwner(name) === id) rmSync(`${this.namesDir}/${name}`, { force: true });
+  }
+
+  nameOwner(name: string): string | undefined {
+    try { return readFileSync(`${this.namesDir}/${name}`, "utf8"); } catch { return undefined; }
+  }
+
+  /** Ids of every container record (config.json present). */
+  ids(): string[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir).filter((n) => n.length === 64 && existsSync(`${this.dir}/${n}/config.json`));
+  }
+
+  /** Resolves a name, full id or unique id prefix to an id. */
+  resolve(ref: string): string {
+    if (!ref) throw new InvalidInputError("container name or id must not be empty");
+    const name = ref.startsWith("/") ? ref.slice(1) : ref;
+    const owner = this.nameOwner(name);
+    if (owner && existsSync(`${this.containerDir(owner)}/config.json`)) return owner;
+    if (/^[a-f0-9]{64}$/.test(ref) && existsSync(`${this.containerDir(ref)}/config.json`)) return ref;
+    if (/^[a-f0-9]+$/.test(ref)) {
+      const matches = this.ids().filter((id) => id.startsWith(ref));
+      if (matches.length === 1) return matches[0];
+      if (matches.length > 1)
+        throw new InvalidInputError(`multiple containers match "${ref}": ${matches.map((m) => m.slice(0, 12)).join(", ")}`);
+    }
+    throw new NotFoundError(`No such container: ${ref}`);
+  }
+
+  readConfig(id: string): ContainerConfig {
+    return readJson<ContainerConfig>(`${this.containerDir(id)}/config.json`);
+  }
+
+  writeConfig(config: ContainerConfig): void {
+    atomicWriteJson(`${this.containerDir(config.Id)}/config.json`, config);
+  }
+
+  readState(id: string): ContainerState | undefined {
+    return readJsonIfExists<ContainerState>(`${this.containerDir(id)}/state.json`);
+  }
+
+  writeState(id: string, state: ContainerState): void {
+    atomicWriteJson(`${this.containerDir(id)}/state.json`, state);
+  }
+
+  /** Runs fn holding this container's lock (every state change goes through here). */
+  locked<T>(id: string, fn: () => T): T {
+    return withLock(`${this.containerDir(id)}/lock`, fn);
+  }
+
+  async lockedAsync<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    return withLockAsync(`${this.containerDir(id)}/lock`, fn);
+  }
+
+  /** Deletes the record and its name. The caller has released every resource first. */
+  deleteRecord(id: string, name: string): void {
+    this.releaseName(name, id);
+    rmSync(this.containerDir(id), { recursive: true, force: true });
+  }
+}

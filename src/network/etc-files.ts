@@ -1,0 +1,46 @@
+// The /etc/hostname, /etc/hosts and /etc/resolv.conf a container sees, written into its record
+// directory and bind-mounted by _init. hosts is rewritten in place (not renamed) when it changes,
+// because a bind mount follows the inode.
+
+import { readFileSync, writeFileSync } from "node:fs";
+
+export function hostsContent(hostname: string, address?: string, extra: string[] = []): string {
+  const lines = [
+    "127.0.0.1\tlocalhost",
+    "::1\tlocalhost ip6-localhost ip6-loopback",
+    "fe00::0\tip6-localnet",
+    "ff00::0\tip6-mcastprefix",
+    "ff02::1\tip6-allnodes",
+    "ff02::2\tip6-allrouters",
+  ];
+  lines.push(...extra);
+  if (address) lines.push(`${address}\t${hostname}`);
+  return lines.join("\n") + "\n";
+}
+
+/** The host's resolv.conf without loopback nameservers (unreachable from a container), or --dns. */
+export function resolvConfContent(dns: string[] = [], search: string[] = [], options: string[] = [], hostFile = "/etc/resolv.conf"): string {
+  let host = "";
+  try { host = readFileSync(hostFile, "utf8"); } catch { /* no resolv.conf on the host */ }
+  const lines: string[] = [];
+  let nameservers = 0;
+  for (const line of host.split("\n")) {
+    const t = line.trim();
+    const ns = /^nameserver\s+(\S+)/.exec(t);
+    if (ns) {
+      if (dns.length > 0 || /^127\.|^::1$|^0\.0\.0\.0$/.test(ns[1])) continue;
+      nameservers++;
+    } else if ((search.length && t.startsWith("search")) || (options.length && t.startsWith("options"))) continue;
+    if (t) lines.push(t);
+  }
+  for (const d of dns) { lines.push(`nameserver ${d}`); nameservers++; }
+  if (nameservers === 0) lines.push("nameserver 8.8.8.8", "nameserver 8.8.4.4"); // Docker's fallback
+  if (search.length) lines.push(`search ${search.join(" ")}`);
+  if (options.length) lines.push(`options ${options.join(" ")}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Rewrites a bind-mounted file in place (O_TRUNC keeps the inode) so the container sees it. */
+export function rewriteInPlace(path: string, content: string): void {
+  writeFileSync(path, content);
+}

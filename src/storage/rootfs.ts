@@ -1,0 +1,112 @@
+// Building a container's filesystem from inside its new mount namespace (called by `_init`):
+// overlay rootfs, /proc, /dev, /sys, bind-mounted /etc files and user mounts, then pivot_root.
+// Nothing here is visible on the host: the mounts die with the namespace.
+
+import { chmodSync, mkdirSync, symlinkSync } from "node:fs";
+import type { MountSpec, RuntimeSpec } from "../container/record";
+import { HostError, SyscallError } from "../errors";
+import { makedev, mknodAt, O_DIRECTORY, O_PATH, openAt, closeFd, S_IFCHR } from "../sys/fs";
+import {
+  MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
+  MS_STRICTATIME, mount, pivotRoot, umount,
+} from "../sys/mount";
+import { chdir } from "../sys/process";
+import { withMountTarget } from "./mount-target";
+
+/** Stops mount events from reaching the host (the book forgot this and broke hosts). */
+export function makeMountsPrivate(): void {
+  mount(null, "/", null, MS_REC | MS_PRIVATE);
+}
+
+export function mountOverlay(spec: RuntimeSpec["rootfs"]): void {
+  mkdirSync(spec.mountpoint, { recursive: true });
+  // Relative lowerdirs keep the option string short (it must fit in one page): mount from the
+  // common parent of the layers.
+  const common = commonParent(spec.lower);
+  const lower = spec.lower.map((l) => (common ? l.slice(common.length + 1) : l)).join(":");
+  if (common) chdir(common);
+  const data = `lowerdir=${lower},upperdir=${spec.upper},workdir=${spec.work},index=off`;
+  try {
+    mount("overlay", spec.mountpoint, "overlay", 0, data);
+  } catch (e) {
+    if (e instanceof SyscallError && e.errno === 19) throw new HostError("this kernel has no overlayfs (modprobe overlay)");
+    throw e;
+  }
+}
+
+function commonParent(paths: string[]): string {
+  if (paths.length === 0) return "";
+  const split = paths.map((p) => p.split("/"));
+  // layers live at <layers>/<hex>/diff: the parent two levels up is shared
+  const first = split[0].slice(0, -2);
+  for (const s of split) if (s.slice(0, -2).join("/") !== first.join("/")) return "";
+  return first.join("/");
+}
+
+const DEVICES: [string, number, number][] = [
+  ["null", 1, 3], ["zero", 1, 5], ["full", 1, 7], ["random", 1, 8], ["urandom", 1, 9], ["tty", 5, 0],
+];
+
+export function mountProc(rootfs: string): void {
+  withMountTarget(rootfs, "/proc", "dir", (t) => mount("proc", t, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC));
+}
+
+export function mountSys(rootfs: string, readonly: boolean): void {
+  withMountTarget(rootfs, "/sys", "dir", (t) =>
+    mount("sysfs", t, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | (readonly ? MS_RDONLY : 0)));
+}
+
+/** /dev as a small tmpfs holding only the default device nodes, its own devpts, shm, mqueue. */
+export function mountDev(rootfs: string): void {
+  withMountTarget(rootfs, "/dev", "dir", (t) => mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"));
+  const dev = `${rootfs}/dev`;
+  const fd = openAt(-100, dev, O_PATH | O_DIRECTORY);
+  try {
+    for (const [name, major, minor] of DEVICES) {
+      mknodAt(fd, name, S_IFCHR | 0o666, makedev(major, minor));
+      chmodSync(`${dev}/${name}`, 0o666); // mknod honours the umask
+    }
+  } finally { closeFd(fd); }
+  for (const d of ["pts", "shm", "mqueue"]) mkdirSync(`${dev}/${d}`);
+  mount("devpts", `${dev}/pts`, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5");
+  mount("shm", `${dev}/shm`, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  mount("mqueue", `${dev}/mqueue`, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  symlinkSync("pts/ptmx", `${dev}/ptmx`);
+  symlinkSync("/proc/self/fd", `${dev}/fd`);
+  symlinkSync("/proc/self/fd/0", `${dev}/stdin`);
+  symlinkSync("/proc/self/fd/1", `${dev}/stdout`);
+  symlinkSync("/proc/self/fd/2", `${dev}/stderr`);
+  symlinkSync("/proc/kcore", `${dev}/core`);
+}
+
+export function bindFile(rootfs: string, source: string, dest: string, readonly = false): void {
+  withMountTarget(rootfs, dest, "file", (t) => {
+    mount(source, t, null, MS_BIND);
+    if (readonly) mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY);
+  });
+}
+
+/** A user mount (-v, --mount, --tmpfs). */
+export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean): void {
+  withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => {
+    if (m.type === "tmpfs") {
+      const opts = (m.options ?? []).join(",");
+      mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV | (m.readonly ? MS_RDONLY : 0), opts || undefined);
+      return;
+    }
+    mount(m.source, t, null, MS_BIND | MS_REC);
+    if (m.readonly) mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC);
+  });
+}
+
+/** pivot_root(".", ".") then detach the old root: no temporary directory needed. */
+export function enterRootfs(rootfs: string): void {
+  chdir(rootfs);
+  pivotRoot(".", ".");
+  umount(".", MNT_DETACH);
+  chdir("/");
+}
+
+export function remountRootReadonly(): void {
+  mount(null, "/", null, MS_BIND | MS_REMOUNT | MS_RDONLY);
+}

@@ -1,0 +1,187 @@
+// File-level primitives every module needs: JSON written by rename, flock-based locks, and the
+// *at() calls that safe extraction and mount-target resolution are built on.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
+import { check, cstr, sym, tryCall } from "./libc";
+
+/** Writes data to path atomically: a temp file in the same directory, then rename. */
+export function atomicWrite(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const fd = openSync(tmp, "w", mode);
+  try {
+    writeSync(fd, typeof data === "string" ? Buffer.from(data) : data);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+export function atomicWriteJson(path: string, value: unknown): void {
+  atomicWrite(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+export function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+/** readJson, or undefined when the file does not exist. */
+export function readJsonIfExists<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  } catch (e: any) {
+    if (e?.code === "ENOENT") return undefined;
+    throw e;
+  }
+}
+
+const LOCK_SH = 1, LOCK_EX = 2, LOCK_UN = 8;
+
+/**
+ * Runs fn while holding an exclusive flock on lockPath (created if missing). Every
+ * read-modify-write of shared state (names, address pools, tags) goes through here.
+ */
+export function withLock<T>(lockPath: string, fn: () => T, shared = false): T {
+  const fd = openSync(lockPath, "a", 0o600);
+  try {
+    check("flock", lockPath, () => sym.flock(fd, shared ? LOCK_SH : LOCK_EX));
+    return fn();
+  } finally {
+    sym.flock(fd, LOCK_UN);
+    closeSync(fd);
+  }
+}
+
+export async function withLockAsync<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  const fd = openSync(lockPath, "a", 0o600);
+  try {
+    check("flock", lockPath, () => sym.flock(fd, LOCK_EX));
+    return await fn();
+  } finally {
+    sym.flock(fd, LOCK_UN);
+    closeSync(fd);
+  }
+}
+
+export function mkdirp(path: string, mode = 0o755): void {
+  mkdirSync(path, { recursive: true, mode });
+}
+
+export const O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0o100, O_EXCL = 0o200,
+  O_NOCTTY = 0o400, O_TRUNC = 0o1000, O_APPEND = 0o2000, O_NONBLOCK = 0o4000,
+  O_DIRECTORY = 0o200000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000, O_PATH = 0o10000000;
+export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
+  AT_EMPTY_PATH = 0x1000;
+
+export function openAt(dirfd: number, name: string, flags: number, mode = 0): number {
+  const n = cstr(name);
+  return check("open", name, () => sym.openat(dirfd, n, flags | O_CLOEXEC, mode));
+}
+
+export function closeFd(fd: number): void {
+  sym.close(fd);
+}
+
+const SYS_openat2 = 437;
+export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
+  RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10;
+
+/**
+ * openat2(2): resolves `name` relative to dirfd under `resolve` rules enforced by the kernel.
+ * With RESOLVE_IN_ROOT, ".." and absolute symlinks cannot leave dirfd: the way to find a path
+ * inside an untrusted tree (a layer being unpacked, a container's rootfs).
+ */
+export function openat2(dirfd: number, name: string, flags: number, mode: number, resolve: number): number {
+  const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), BigInt(mode), BigInt(resolve)]);
+  const n = cstr(name);
+  return check("openat2", name, () => sym.syscall(SYS_openat2, dirfd as any, n, how, 24 as any, null));
+}
+
+export function tryOpenat2(dirfd: number, name: string, flags: number, mode: number, resolve: number): number {
+  const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), BigInt(mode), BigInt(resolve)]);
+  const n = cstr(name);
+  return tryCall(() => sym.syscall(SYS_openat2, dirfd as any, n, how, 24 as any, null));
+}
+
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
+  try { fsyncSync(fd); } finally { closeSync(fd); }
+}
+
+export { writeFileSync };
+
+export const S_IFMT = 0o170000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFBLK = 0o060000,
+  S_IFREG = 0o100000, S_IFIFO = 0o010000, S_IFLNK = 0o120000;
+
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major), mi = BigInt(minor);
+  return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
+}
+
+export function mknodAt(dirfd: number, name: string, mode: number, dev: bigint): void {
+  const n = cstr(name);
+  check("mknod", name, () => sym.mknodat(dirfd, n, mode, dev));
+}
+
+export function mkdirAt(dirfd: number, name: string, mode: number): number {
+  const n = cstr(name);
+  return tryCall(() => sym.mkdirat(dirfd, n, mode));
+}
+
+export function symlinkAt(target: string, dirfd: number, name: string): void {
+  const t = cstr(target), n = cstr(name);
+  check("symlink", name, () => sym.symlinkat(t, dirfd, n));
+}
+
+export function linkAt(olddirfd: number, oldname: string, newdirfd: number, newname: string): void {
+  const o = cstr(oldname), n = cstr(newname);
+  check("link", `${newname} to ${oldname}`, () => sym.linkat(olddirfd, o, newdirfd, n, 0));
+}
+
+export function unlinkAt(dirfd: number, name: string, isDir: boolean): number {
+  const n = cstr(name);
+  return tryCall(() => sym.unlinkat(dirfd, n, isDir ? AT_REMOVEDIR : 0));
+}
+
+export function fchownAt(dirfd: number, name: string, uid: number, gid: number): void {
+  const n = cstr(name);
+  check("chown", name, () => sym.fchownat(dirfd, n, uid, gid, AT_SYMLINK_NOFOLLOW));
+}
+
+export function fchmodFd(fd: number, mode: number, what: string): void {
+  check("chmod", what, () => sym.fchmod(fd, mode));
+}
+
+export function fchownFd(fd: number, uid: number, gid: number, what: string): void {
+  check("chown", what, () => sym.fchown(fd, uid, gid));
+}
+
+/** Sets atime and mtime (seconds, fractional) of name in dirfd, not following a symlink. */
+export function utimesAt(dirfd: number, name: string | null, atime: number, mtime: number): void {
+  const ts = new BigInt64Array(4);
+  ts[0] = BigInt(Math.floor(atime)); ts[1] = BigInt(Math.round((atime % 1) * 1e9));
+  ts[2] = BigInt(Math.floor(mtime)); ts[3] = BigInt(Math.round((mtime % 1) * 1e9));
+  if (name === null) {
+    check("futimens", String(dirfd), () => sym.futimens(dirfd, ts));
+    return;
+  }
+  const n = cstr(name);
+  check("utimensat", name, () => sym.utimensat(dirfd, n, ts, AT_SYMLINK_NOFOLLOW));
+}
+
+export function fsetxattr(fd: number, key: string, value: Uint8Array, what: string): void {
+  const k = cstr(key);
+  check(`setxattr ${key}`, what, () => sym.fsetxattr(fd, k, value.length ? value : null, value.length, 0));
+}
+
+export function lsetxattr(path: string, key: string, value: Uint8Array): void {
+  const p = cstr(path), k = cstr(key);
+  check(`setxattr ${key}`, path, () => sym.lsetxattr(p, k, value.length ? value : null, value.length, 0));
+}
+
+/** Value of xattr key on path (not following symlinks), or null when absent. */
+export function lgetxattr(path: string, key: string): Buffer | null {
+  const p = cstr(path), k = cstr(key);
+  const buf = Buffer.alloc(4096);
+  const n = tryCall(() => sym.lgetxattr(p, k, buf, buf.length));
+  return n < 0 ? null : Buffer.from(buf.subarray(0, n));
+}

@@ -1,0 +1,113 @@
+// The one place that imports bun:ffi: every libc symbol mydocker calls is declared here once.
+// Callers use the typed wrappers in the other src/sys files, never these raw symbols; pointers
+// never leave src/sys.
+
+import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
+import { SyscallError } from "../errors";
+import { EINTR, errnoName, errnoText } from "./errno";
+
+const { i32, u32, i64, u64, ptr: P } = FFIType;
+
+export const libc = dlopen("libc.so.6", {
+  __errno_location: { args: [], returns: P },
+  syscall: { args: [i64, P, P, P, P, P], returns: i64 },
+  mount: { args: [P, P, P, u64, P], returns: i32 },
+  umount2: { args: [P, i32], returns: i32 },
+  sethostname: { args: [P, u64], returns: i32 },
+  setdomainname: { args: [P, u64], returns: i32 },
+  chdir: { args: [P], returns: i32 },
+  fchdir: { args: [i32], returns: i32 },
+  chroot: { args: [P], returns: i32 },
+  execve: { args: [P, P, P], returns: i32 },
+  mknodat: { args: [i32, P, u32, u64], returns: i32 },
+  mkdirat: { args: [i32, P, u32], returns: i32 },
+  openat: { args: [i32, P, i32, u32], returns: i32 },
+  symlinkat: { args: [P, i32, P], returns: i32 },
+  linkat: { args: [i32, P, i32, P, i32], returns: i32 },
+  unlinkat: { args: [i32, P, i32], returns: i32 },
+  renameat: { args: [i32, P, i32, P], returns: i32 },
+  fchownat: { args: [i32, P, u32, u32, i32], returns: i32 },
+  fchmodat: { args: [i32, P, u32, i32], returns: i32 },
+  fchmod: { args: [i32, u32], returns: i32 },
+  fchown: { args: [i32, u32, u32], returns: i32 },
+  utimensat: { args: [i32, P, P, i32], returns: i32 },
+  futimens: { args: [i32, P], returns: i32 },
+  lsetxattr: { args: [P, P, P, u64, i32], returns: i32 },
+  lgetxattr: { args: [P, P, P, u64], returns: i64 },
+  llistxattr: { args: [P, P, u64], returns: i64 },
+  fsetxattr: { args: [i32, P, P, u64, i32], returns: i32 },
+  fcntl: { args: [i32, i32, i64], returns: i32 },
+  flock: { args: [i32, i32], returns: i32 },
+  socketpair: { args: [i32, i32, i32, P], returns: i32 },
+  pipe2: { args: [P, i32], returns: i32 },
+  memfd_create: { args: [P, u32], returns: i32 },
+  close: { args: [i32], returns: i32 },
+  read: { args: [i32, P, u64], returns: i64 },
+  write: { args: [i32, P, u64], returns: i64 },
+  prctl: { args: [i32, u64, u64, u64, u64], returns: i32 },
+  setresuid: { args: [u32, u32, u32], returns: i32 },
+  setresgid: { args: [u32, u32, u32], returns: i32 },
+  setgroups: { args: [u64, P], returns: i32 },
+  umask: { args: [u32], returns: u32 },
+  unshare: { args: [i32], returns: i32 },
+  setns: { args: [i32, i32], returns: i32 },
+  ioctl: { args: [i32, u64, P], returns: i32 },
+  kill: { args: [i32, i32], returns: i32 },
+  getpid: { args: [], returns: i32 },
+  geteuid: { args: [], returns: u32 },
+  isatty: { args: [i32], returns: i32 },
+  poll: { args: [P, u64, i32], returns: i32 },
+  setsid: { args: [], returns: i32 },
+  getrlimit: { args: [i32, P], returns: i32 },
+  setrlimit: { args: [i32, P], returns: i32 },
+  if_nametoindex: { args: [P], returns: u32 },
+  socket: { args: [i32, i32, i32], returns: i32 },
+  signal: { args: [i32, P], returns: P },
+  sigprocmask: { args: [i32, P, P], returns: i32 },
+});
+
+export const sym = libc.symbols;
+
+export function errno(): number {
+  return read.i32(sym.__errno_location() as Pointer, 0);
+}
+
+/** A NUL-terminated copy of s; keep the Buffer referenced until the call returns. */
+export function cstr(s: string): Buffer {
+  return Buffer.from(s + "\0", "utf8");
+}
+
+/** Builds a NULL-terminated char*[] for execve; `keep` holds the strings alive. */
+export function cstrArray(items: string[]): { array: BigUint64Array; keep: Buffer[] } {
+  const keep = items.map(cstr);
+  const array = new BigUint64Array(items.length + 1);
+  keep.forEach((b, i) => (array[i] = BigInt(ptr(b))));
+  array[items.length] = 0n;
+  return { array, keep };
+}
+
+/**
+ * Runs a libc call that returns -1 and sets errno on failure; retries EINTR; throws a
+ * SyscallError naming `what` (the syscall and its object) otherwise.
+ */
+export function check(what: string, path: string | undefined, fn: () => number | bigint): number {
+  for (;;) {
+    const rc = Number(fn());
+    if (rc !== -1) return rc;
+    const e = errno();
+    if (e === EINTR) continue;
+    throw new SyscallError(what, e, errnoName(e), errnoText(e), path);
+  }
+}
+
+/** Like check, but returns -errno instead of throwing, for callers that branch on the errno. */
+export function tryCall(fn: () => number | bigint): number {
+  for (;;) {
+    const rc = Number(fn());
+    if (rc !== -1) return rc;
+    const e = errno();
+    if (e !== EINTR) return -e;
+  }
+}
+
+export { ptr };

@@ -1,0 +1,43 @@
+// Mount-table syscalls: mount, umount2, pivot_root. Errors print the flags by name so a failed
+// mount says exactly what was asked of the kernel.
+
+import { check, cstr, sym } from "./libc";
+
+export const MS_RDONLY = 0x1, MS_NOSUID = 0x2, MS_NODEV = 0x4, MS_NOEXEC = 0x8,
+  MS_REMOUNT = 0x20, MS_NOATIME = 0x400, MS_BIND = 0x1000, MS_MOVE = 0x2000, MS_REC = 0x4000,
+  MS_PRIVATE = 0x40000, MS_SLAVE = 0x80000, MS_SHARED = 0x100000, MS_RELATIME = 0x200000,
+  MS_STRICTATIME = 0x1000000;
+
+export const MNT_DETACH = 2;
+
+const FLAG_NAMES: [number, string][] = [
+  [MS_RDONLY, "ro"], [MS_NOSUID, "nosuid"], [MS_NODEV, "nodev"], [MS_NOEXEC, "noexec"],
+  [MS_REMOUNT, "remount"], [MS_NOATIME, "noatime"], [MS_BIND, "bind"], [MS_MOVE, "move"],
+  [MS_REC, "rec"], [MS_PRIVATE, "private"], [MS_SLAVE, "slave"], [MS_SHARED, "shared"],
+  [MS_RELATIME, "relatime"], [MS_STRICTATIME, "strictatime"],
+];
+
+export function mountFlagNames(flags: number): string {
+  return FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n).join(",") || "none";
+}
+
+export function mount(source: string | null, target: string, fstype: string | null, flags: number, data?: string): void {
+  const s = source === null ? null : cstr(source);
+  const t = cstr(target);
+  const f = fstype === null ? null : cstr(fstype);
+  const d = data === undefined ? null : cstr(data);
+  const what = `mount ${fstype ?? source ?? ""} (${mountFlagNames(flags)}) on`;
+  check(what, target, () => sym.mount(s, t, f, flags, d));
+}
+
+export function umount(target: string, flags = 0): void {
+  const t = cstr(target);
+  check("umount", target, () => sym.umount2(t, flags));
+}
+
+const SYS_pivot_root = 155;
+
+export function pivotRoot(newRoot: string, putOld: string): void {
+  const n = cstr(newRoot), o = cstr(putOld);
+  check("pivot_root", newRoot, () => sym.syscall(SYS_pivot_root, n, o, null, null, null));
+}
