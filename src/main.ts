@@ -8,6 +8,7 @@ import { renderHelp } from "./commands/_help";
 import { ExitStatus, HostError, InvalidInputError, MydockerError } from "./errors";
 import { configureLog } from "./log";
 import { VERSION } from "./version";
+import { out, err } from "./output";
 
 const USAGE = `
 Usage:  mydocker [OPTIONS] COMMAND
@@ -84,13 +85,13 @@ async function main(argv: string[]): Promise<number> {
   configureLog(logLevel);
   const resolved = await resolveVerb(rest);
   if (!resolved) {
-    process.stdout.write(USAGE);
+    out(USAGE);
     return 0;
   }
   const { verb, path, argv: verbArgv } = resolved;
   const args = parseFlags(verbArgv, verb.args ?? {}, !!verb.stopAtFirstPositional, path);
   if (args.help || !verb.run) {
-    process.stdout.write(renderHelp(path, verb));
+    out(renderHelp(path, verb));
     return verb.run ? 0 : 0;
   }
   if (path !== "version" && process.getuid?.() !== 0) throw new HostError("mydocker needs root");
@@ -101,13 +102,13 @@ async function main(argv: string[]): Promise<number> {
 function report(err: unknown): number {
   if (err instanceof ExitStatus) return err.code;
   if (err instanceof MydockerError) {
-    process.stderr.write(`mydocker: ${err.message}\n`);
+    err(`mydocker: ${err.message}\n`);
     return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
   // node:fs errors already name the syscall and path: "ENOENT: no such file or directory, open '/x'"
-  process.stderr.write(`mydocker: ${e?.message ?? String(err)}\n`);
-  if (process.env.MYDOCKER_DEBUG_STACK) process.stderr.write(`${e?.stack}\n`);
+  err(`mydocker: ${e?.message ?? String(err)}\n`);
+  if (process.env.MYDOCKER_DEBUG_STACK) err(`${e?.stack}\n`);
   return 125;
 }
 

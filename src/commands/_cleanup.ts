@@ -3,12 +3,13 @@
 
 import { cleanupExited } from "../container/cleanup";
 import { defineVerb } from "./_define";
+import { err } from "../output";
 
 export default defineVerb({
   meta: { name: "_cleanup", description: "internal: release an exited container", hidden: true },
   async run({ args, globals }) {
     const result = await cleanupExited(globals, args._[0]);
-    for (const e of result.errors) process.stderr.write(`mydocker: cleanup ${args._[0]}: ${e.message}\n`);
+    for (const e of result.errors) err(`mydocker: cleanup ${args._[0]}: ${e.message}\n`);
     return result.errors.length ? 1 : 0;
   },
 });

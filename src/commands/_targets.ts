@@ -2,6 +2,7 @@
 // failure on its own line, and fail as a whole (exit 125) if any target failed, like Docker.
 
 import { MydockerError } from "../errors";
+import { err } from "../output";
 
 export async function forEachTarget(targets: string[], fn: (t: string) => Promise<void>): Promise<number> {
   let failed = false;
@@ -11,7 +12,7 @@ export async function forEachTarget(targets: string[], fn: (t: string) => Promis
     } catch (e) {
       failed = true;
       const msg = e instanceof MydockerError ? e.message : (e as Error)?.message ?? String(e);
-      process.stderr.write(`mydocker: ${msg}\n`);
+      err(`mydocker: ${msg}\n`);
     }
   }
   return failed ? 125 : 0;

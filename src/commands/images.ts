@@ -3,6 +3,7 @@
 import { ImageStore, splitTagKey } from "../image";
 import { defineVerb, bool, str } from "./_define";
 import { ago, formatRows, humanSize } from "./_format";
+import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "images", description: "List images", usage: "[OPTIONS] [REPOSITORY[:TAG]]" },
@@ -49,10 +50,10 @@ export default defineVerb({
       }
     }
     if (bool(args, "quiet")) {
-      process.stdout.write([...new Set(rows.map((r) => String(r.ID)))].map((id) => id + "\n").join(""));
+      out([...new Set(rows.map((r) => String(r.ID)))].map((id) => id + "\n").join(""));
       return;
     }
-    process.stdout.write(formatRows(str(args, "format"), rows, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
+    out(formatRows(str(args, "format"), rows, ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"],
       (r) => [r.Repository, r.Tag, r.ID, r.CreatedSince, r.Size].map(String)));
   },
 });

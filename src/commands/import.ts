@@ -3,6 +3,7 @@
 import { importImage, ImageStore } from "../image";
 import { InvalidInputError } from "../errors";
 import { defineVerb, list, str } from "./_define";
+import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "import", description: "Import the contents from a tarball to create a filesystem image", usage: "[OPTIONS] file|- [REPOSITORY[:TAG]]" },
@@ -17,6 +18,6 @@ export default defineVerb({
     const id = await importImage(new ImageStore(globals.root), {
       source: args._[0], name: args._[1], changes: list(args, "change"), message: str(args, "message"),
     });
-    process.stdout.write(id + "\n");
+    out(id + "\n");
   },
 });

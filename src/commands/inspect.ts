@@ -8,6 +8,7 @@ import { ImageStore } from "../image/store";
 import { inspectImage } from "../image/view";
 import { defineVerb, str } from "./_define";
 import { renderTemplate } from "./_format";
+import { out, err } from "../output";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Return low-level information on containers and images", usage: "[OPTIONS] NAME|ID [NAME|ID...]" },
@@ -40,12 +41,12 @@ export default defineVerb({
         results.push(inspectImage(images, img));
       } catch (e) {
         failed = true;
-        process.stderr.write(`mydocker: ${(e as Error).message}\n`);
+        err(`mydocker: ${(e as Error).message}\n`);
       }
     }
     const format = str(args, "format");
-    if (format) process.stdout.write(results.map((r) => renderTemplate(format, r) + "\n").join(""));
-    else process.stdout.write(JSON.stringify(results, null, 4) + "\n");
+    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
+    else out(JSON.stringify(results, null, 4) + "\n");
     return failed ? 125 : 0;
   },
 });

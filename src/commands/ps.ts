@@ -6,6 +6,7 @@ import { commandText, statusText } from "../container/view";
 import { InvalidInputError } from "../errors";
 import { bool, defineVerb, list, str } from "./_define";
 import { ago, formatRows, humanDuration } from "./_format";
+import { out } from "../output";
 
 function matches(c: ListedContainer, filters: string[]): boolean {
   for (const f of filters) {
@@ -53,7 +54,7 @@ export default defineVerb({
     if (n >= 0) rows = rows.slice(0, n);
     const trunc = !bool(args, "no-trunc");
     if (bool(args, "quiet")) {
-      process.stdout.write(rows.map((c) => (trunc ? c.config.Id.slice(0, 12) : c.config.Id) + "\n").join(""));
+      out(rows.map((c) => (trunc ? c.config.Id.slice(0, 12) : c.config.Id) + "\n").join(""));
       return;
     }
     const now = Date.now();
@@ -79,7 +80,7 @@ export default defineVerb({
       };
     });
     const format = str(args, "format");
-    process.stdout.write(formatRows(format, objects,
+    out(formatRows(format, objects,
       ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"],
       (o) => [o.ID, o.Image, o.Command, o.RunningFor, o.Status, o.Ports, o.Names].map(String)));
   },

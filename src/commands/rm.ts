@@ -4,6 +4,7 @@ import { removeContainer } from "../container/remove";
 import { InvalidInputError } from "../errors";
 import { bool, defineVerb } from "./_define";
 import { forEachTarget } from "./_targets";
+import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "rm", description: "Remove one or more containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
@@ -16,7 +17,7 @@ export default defineVerb({
     if (args._.length === 0) throw new InvalidInputError(`"mydocker rm" requires at least 1 argument.\nSee 'mydocker rm --help'.`);
     return forEachTarget(args._, async (ref) => {
       await removeContainer(globals, ref, bool(args, "force"));
-      process.stdout.write(ref + "\n");
+      out(ref + "\n");
     });
   },
 });

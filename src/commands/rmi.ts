@@ -7,6 +7,7 @@ import { ConflictError, InvalidInputError } from "../errors";
 import { ImageStore, familiarString, parseReference } from "../image";
 import { bool, defineVerb } from "./_define";
 import { forEachTarget } from "./_targets";
+import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "rmi", description: "Remove one or more images", usage: "[OPTIONS] IMAGE [IMAGE...]" },
@@ -42,7 +43,7 @@ export default defineVerb({
         if (users.length === 0) out.push(...store.deleteImage(img.id));
         return out;
       });
-      process.stdout.write(lines.map((l) => l + "\n").join(""));
+      out(lines.map((l) => l + "\n").join(""));
     });
   },
 });

@@ -8,6 +8,7 @@ import { createContainer } from "./create";
 import type { CreateOptions } from "./options";
 import { startContainer } from "./start";
 import { ContainerStore } from "./store";
+import { out } from "../output";
 
 export async function attachOrDetach(globals: Globals, opts: CreateOptions): Promise<number> {
   const config = await createContainer(globals, opts);
@@ -23,7 +24,7 @@ export async function attachOrDetach(globals: Globals, opts: CreateOptions): Pro
   }
   if (opts.detach) {
     running.control.close();
-    process.stdout.write(config.Id + "\n");
+    out(config.Id + "\n");
     return 0;
   }
   return waitAttached(globals, running);

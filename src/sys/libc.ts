@@ -8,7 +8,7 @@ import { EINTR, errnoName, errnoText } from "./errno";
 
 const { i32, u32, i64, u64, ptr: P } = FFIType;
 
-export const libc = dlopen("libc.so.6", {
+const DEFS = {
   __errno_location: { args: [], returns: P },
   syscall: { args: [i64, P, P, P, P, P], returns: i64 },
   mount: { args: [P, P, P, u64, P], returns: i32 },
@@ -64,9 +64,23 @@ export const libc = dlopen("libc.so.6", {
   socket: { args: [i32, i32, i32], returns: i32 },
   signal: { args: [i32, P], returns: P },
   sigprocmask: { args: [i32, P, P], returns: i32 },
-});
+} as const;
 
-export const sym = libc.symbols;
+type Symbols = ReturnType<typeof dlopen<typeof DEFS>>["symbols"];
+
+/**
+ * Each symbol is bound on first use: bun:ffi compiles a trampoline per declared symbol at
+ * dlopen time (~35 µs each), and every mydocker invocation pays for what it binds.
+ */
+export const sym: Symbols = new Proxy({} as Symbols, {
+  get(cache: any, name: string) {
+    const fn = cache[name];
+    if (fn) return fn;
+    const def = (DEFS as Record<string, unknown>)[name];
+    if (!def) throw new Error(`libc symbol ${name} is not declared in src/sys/libc.ts`);
+    return (cache[name] = (dlopen("libc.so.6", { [name]: def } as any).symbols as any)[name]);
+  },
+});
 
 export function errno(): number {
   return read.i32(sym.__errno_location() as Pointer, 0);

@@ -1,0 +1,93 @@
+// Side-by-side benchmarks: each suite times mydocker and the peers installed on this machine
+// (runc, crun, podman, docker) with hyperfine in the same run, and returns rows for RESULTS.md.
+// Targets live here, not in tests: these machines are noisy.
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(import.meta.dir, "..");
+export const BIN = join(REPO, "dist/mydocker");
+
+export interface Measurement { name: string; median: number | null; note?: string }
+export interface SuiteResult {
+  title: string;
+  target: string;
+  rows: Measurement[];
+  /** Whether the target is met, when it can be judged. */
+  met?: boolean;
+  notes?: string[];
+}
+
+export function have(cmd: string): boolean {
+  return Bun.spawnSync(["sh", "-c", `command -v ${cmd}`]).exitCode === 0;
+}
+
+export function sh(cmd: string): string {
+  const r = Bun.spawnSync(["bash", "-c", cmd]);
+  if (r.exitCode !== 0) throw new Error(`${cmd}: ${r.stderr.toString()}`);
+  return r.stdout.toString();
+}
+
+/** Median wall time (ms) of a command under hyperfine; prepare runs before each timing. */
+export function hyperfine(command: string, opts: { runs?: number; warmup?: number; prepare?: string; shell?: boolean } = {}): number | null {
+  const out = join(mkdtempSync(join(tmpdir(), "bench-")), "h.json");
+  const args = ["hyperfine", "--export-json", out, "-r", String(opts.runs ?? 20), "-w", String(opts.warmup ?? 3), "--style", "none"];
+  if (!opts.shell && !opts.prepare) args.push("-N");
+  if (opts.prepare) args.push("--prepare", opts.prepare);
+  args.push(command);
+  const r = Bun.spawnSync(args, { stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) {
+    process.stderr.write(`bench: ${command} failed:\n${r.stderr.toString()}\n`);
+    return null;
+  }
+  const json = JSON.parse(readFileSync(out, "utf8"));
+  rmSync(out, { force: true });
+  return json.results[0].median * 1000;
+}
+
+/** A scratch --root with the busybox image imported. */
+export function benchRoot(label: string): { root: string; md: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `bench-${label}-`));
+  const tar = join(root, "busybox.tar");
+  sh(`${REPO}/test/fixtures/busybox-rootfs.sh ${tar}`);
+  sh(`${BIN} --root ${root} import -c 'CMD ["sh"]' ${tar} busybox`);
+  return {
+    root,
+    md: `${BIN} --root ${root}`,
+    cleanup: () => {
+      const ids = Bun.spawnSync([BIN, "--root", root, "ps", "-aq"]).stdout.toString().split("\n").filter(Boolean);
+      for (const id of ids) Bun.spawnSync([BIN, "--root", root, "rm", "-f", id]);
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An OCI bundle on the busybox rootfs for runc/crun, running args. */
+export function ociBundle(args: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "bench-oci-"));
+  mkdirSync(join(dir, "rootfs"));
+  sh(`${REPO}/test/fixtures/busybox-rootfs.sh ${dir}/rootfs.tar && tar -xf ${dir}/rootfs.tar -C ${dir}/rootfs && rm ${dir}/rootfs.tar`);
+  sh(`cd ${dir} && runc spec`);
+  const spec = JSON.parse(readFileSync(join(dir, "config.json"), "utf8"));
+  spec.process.terminal = false;
+  spec.process.args = args;
+  spec.root.readonly = false;
+  writeFileSync(join(dir, "config.json"), JSON.stringify(spec, null, 2));
+  return dir;
+}
+
+/** crun refuses this host's hybrid cgroups unless cgroup2 is hidden in a private mount ns. */
+export function crunCommand(inner: string): string {
+  return existsSync("/sys/fs/cgroup/unified")
+    ? `unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec ${inner}'`
+    : inner;
+}
+
+export function fmt(ms: number | null): string {
+  return ms === null ? "–" : ms.toFixed(1);
+}
+
+export function ratio(a: number | null, b: number | null): string {
+  return a === null || b === null ? "–" : `${(a / b).toFixed(2)}×`;
+}

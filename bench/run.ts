@@ -1,0 +1,41 @@
+// `npm run bench [suite…]`: runs the suites side by side with the peers and rewrites
+// bench/RESULTS.md (each suite's section is replaced, the others kept).
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { runTrue } from "./run-true";
+
+const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
+  "run-true": runTrue,
+};
+
+function render(r: SuiteResult): string {
+  const mine = r.rows.find((x) => x.name === "mydocker")?.median ?? null;
+  const lines = [`## ${r.title}`, "", `Target: ${r.target} — ${r.met === undefined ? "not judged" : r.met ? "**met**" : "**not met**"}`, "",
+    "| tool | median ms | mydocker ÷ tool |", "|---|--:|--:|"];
+  for (const row of r.rows) lines.push(`| ${row.name}${row.note ? ` (${row.note})` : ""} | ${fmt(row.median)} | ${row.name === "mydocker" ? "" : ratio(mine, row.median)} |`);
+  for (const n of r.notes ?? []) lines.push("", n);
+  return lines.join("\n") + "\n";
+}
+
+const wanted = process.argv.slice(2);
+if (!existsSync(BIN)) throw new Error("bench: build first (npm run build)");
+if (process.getuid?.() !== 0) throw new Error("bench: run as root");
+const file = join(REPO, "bench/RESULTS.md");
+let doc = existsSync(file) ? readFileSync(file, "utf8") : "";
+const header = "# Benchmark results\n\nMedians from hyperfine on one machine in one run (`npm run bench`); the machines are noisy (±20 %).\n";
+if (!doc.startsWith("# Benchmark results")) doc = header;
+for (const [name, suite] of Object.entries(SUITES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  process.stderr.write(`bench: ${name}\n`);
+  const result = await suite();
+  const section = `<!-- suite:${name} -->\n${render(result)}<!-- /suite:${name} -->\n`;
+  const re = new RegExp(`<!-- suite:${name} -->[\\s\\S]*?<!-- /suite:${name} -->\\n`);
+  doc = re.test(doc) ? doc.replace(re, section) : `${doc}\n${section}`;
+  process.stdout.write(render(result) + "\n");
+}
+const stamp = `_Last run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, kernel ${Bun.spawnSync(["uname", "-r"]).stdout.toString().trim()}, ${navigator.hardwareConcurrency} cores._\n`;
+doc = doc.replace(/_Last run:.*_\n/, "");
+doc = doc.replace(header, header + "\n" + stamp);
+writeFileSync(file, doc);

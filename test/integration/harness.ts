@@ -1,0 +1,111 @@
+// Integration-test harness: every test file gets a Sandbox, its own --root in a temp dir, runs
+// the compiled dist/mydocker there, and removes everything it made, even when a test fails.
+
+import { afterAll, beforeAll } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(import.meta.dir, "../..");
+export const BIN = join(REPO, "dist/mydocker");
+export const IS_ROOT = process.getuid?.() === 0;
+const FIXTURES = join(tmpdir(), "mydocker-test-fixtures");
+
+export interface Result { code: number; stdout: string; stderr: string }
+
+/** The busybox rootfs tarball built from the host's busybox-static (cached per machine). */
+export function busyboxTar(): string {
+  const out = join(FIXTURES, "busybox.tar");
+  if (!existsSync(out)) {
+    mkdirSync(FIXTURES, { recursive: true });
+    const tmp = `${out}.${process.pid}`;
+    const r = Bun.spawnSync(["bash", join(REPO, "test/fixtures/busybox-rootfs.sh"), tmp]);
+    if (r.exitCode !== 0) throw new Error(`busybox fixture failed: ${r.stderr.toString()}`);
+    require("node:fs").renameSync(tmp, out);
+  }
+  return out;
+}
+
+export class Sandbox {
+  readonly root: string;
+  constructor(readonly label: string) {
+    this.root = mkdtempSync(join(tmpdir(), `mdt-${label}-`));
+  }
+
+  /** Runs `mydocker --root ROOT args…` and collects its output. */
+  run(args: string[], opts: { stdin?: string | Uint8Array; env?: Record<string, string>; timeoutMs?: number } = {}): Result {
+    const r = Bun.spawnSync([BIN, "--root", this.root, ...args], {
+      stdin: opts.stdin === undefined ? "ignore" : Buffer.from(opts.stdin),
+      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...opts.env },
+      timeout: opts.timeoutMs ?? 60_000,
+    });
+    return { code: r.exitCode ?? 128 + (r.signalCode ? 9 : 0), stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  }
+
+  /** run() that must succeed; returns trimmed stdout. */
+  ok(args: string[], opts: Parameters<Sandbox["run"]>[1] = {}): string {
+    const r = this.run(args, opts);
+    if (r.code !== 0) throw new Error(`mydocker ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  /** Spawns mydocker without waiting (for tests that signal or kill the CLI). */
+  spawn(args: string[], opts: { stdin?: "pipe" | "ignore" } = {}) {
+    return Bun.spawn([BIN, "--root", this.root, ...args], {
+      stdin: opts.stdin ?? "ignore", stdout: "pipe", stderr: "pipe",
+      env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+    });
+  }
+
+  importBusybox(name = "busybox"): string {
+    return this.ok(["import", "-c", 'CMD ["sh"]', busyboxTar(), name]);
+  }
+
+  containerIds(): string[] {
+    const dir = join(this.root, "containers");
+    return existsSync(dir) ? readdirSync(dir).filter((n) => n.length === 64) : [];
+  }
+
+  /** Removes every container (force) and the root. Safe to call twice. */
+  destroy(): void {
+    if (!existsSync(this.root)) return;
+    for (const id of this.containerIds()) this.run(["rm", "-f", id]);
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** What this sandbox left on the host: mounts under its root and processes naming it. */
+  leftovers(): string[] {
+    const out: string[] = [];
+    for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n"))
+      if (line.includes(this.root)) out.push(`mount: ${line}`);
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        if (cmd.includes(this.root) && !/\) Z /.test(stat)) out.push(`process ${pid}: ${cmd.replace(/\0/g, " ")}`);
+      } catch { /* exited meanwhile */ }
+    }
+    return out;
+  }
+}
+
+/** A Sandbox with busybox imported, torn down after the file's tests. */
+export function useSandbox(label: string, opts: { image?: boolean } = {}): Sandbox {
+  const sb = new Sandbox(label);
+  beforeAll(() => {
+    if (opts.image !== false) sb.importBusybox();
+  });
+  afterAll(() => sb.destroy());
+  return sb;
+}
+
+/** Polls fn until it returns truthy or timeoutMs passes. */
+export async function eventually<T>(fn: () => T, timeoutMs = 5000, stepMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) return v;
+    await Bun.sleep(stepMs);
+  }
+}

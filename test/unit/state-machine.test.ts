@@ -1,0 +1,37 @@
+import { describe, expect, test } from "bun:test";
+import { assertCan, can } from "../../src/container/state-machine";
+import { applyExit } from "../../src/container/status";
+import { initialState } from "../../src/container/record";
+import { parseRestartPolicy, parseLogSize } from "../../src/container/create";
+
+describe("container state machine", () => {
+  test("what each state accepts", () => {
+    expect(can("start", "created")).toBe(true);
+    expect(can("start", "exited")).toBe(true);
+    expect(can("start", "running")).toBe(false);
+    expect(can("remove", "running")).toBe(false);
+    expect(can("forceRemove", "running")).toBe(true);
+    expect(can("exec", "running")).toBe(true);
+    expect(can("exec", "exited")).toBe(false);
+    expect(can("kill", "exited")).toBe(false);
+    expect(() => assertCan("remove", "running", "web")).toThrow(/stop the container before removing or force remove/);
+  });
+
+  test("an exit record turns a running state into exited; without one the code is unknown", () => {
+    const running = { ...initialState(), Status: "running" as const, Pid: 10 };
+    const s = applyExit(running, { exitCode: 3, signal: 0, oomKilled: false, finishedAt: "2026-01-01T00:00:00Z", error: "" });
+    expect(s.Status).toBe("exited");
+    expect(s.ExitCode).toBe(3);
+    expect(s.Pid).toBe(0);
+    expect(applyExit(running, undefined).ExitCode).toBe(255);
+  });
+
+  test("restart policies and log sizes parse as Docker's", () => {
+    expect(parseRestartPolicy("on-failure:3")).toEqual({ Name: "on-failure", MaximumRetryCount: 3 });
+    expect(parseRestartPolicy(undefined)).toEqual({ Name: "no", MaximumRetryCount: 0 });
+    expect(() => parseRestartPolicy("always:3")).toThrow();
+    expect(parseLogSize("10k")).toBe(10240);
+    expect(parseLogSize("20m")).toBe(20 * 1024 * 1024);
+    expect(() => parseLogSize("lots")).toThrow();
+  });
+});
