@@ -60,6 +60,8 @@ const DEFS = {
   setsid: { args: [], returns: i32 },
   getrlimit: { args: [i32, P], returns: i32 },
   setrlimit: { args: [i32, P], returns: i32 },
+  capget: { args: [P, P], returns: i32 },
+  capset: { args: [P, P], returns: i32 },
   if_nametoindex: { args: [P], returns: u32 },
   socket: { args: [i32, i32, i32], returns: i32 },
   signal: { args: [i32, P], returns: P },
