@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -101,6 +102,22 @@ static void control_send(const char *line) {
   }
 }
 
+/* CVE-2019-5736 class: the container's first process runs the mydocker binary until it execs
+ * the user's command, and a command that is /proc/self/exe runs it again inside the container,
+ * where another container process could reopen /proc/PID/exe for writing and overwrite the
+ * host's binary. So mydocker is exec'd through a read-only bind mount of itself, private to the
+ * container's new mount namespace: every open for writing through /proc/PID/exe fails with
+ * EROFS, also after pivot_root detaches the mount (a detached mount cannot be remounted). */
+static void protect_exe(void) {
+  if (!(o.clone_flags & CLONE_NEWNS)) return;
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+      mount(o.exe, o.exe, NULL, MS_BIND, NULL) < 0 ||
+      mount(NULL, o.exe, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+    dprintf(3, "{\"message\":\"read-only bind mount of %s: %s\",\"exitCode\":125}", o.exe, strerror(errno));
+    _exit(125);
+  }
+}
+
 /* In the cloned child: become the container's first process and exec `mydocker _init ID`. */
 static void __attribute__((noreturn)) child_exec_init(int sync_child, int out_w, int err_w) {
   /* In a new pid namespace getppid() is 0, so a parent that died before this line cannot be
@@ -125,6 +142,7 @@ static void __attribute__((noreturn)) child_exec_init(int sync_child, int out_w,
   dup2(ew, 2);
   dup2(s, 3);
   close_fds_from(4);
+  protect_exe();
   char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_init", (char *)o.id, NULL};
   char *envp[] = {NULL};
   execve(o.exe, argv, envp);

@@ -13,6 +13,7 @@ import { bindFile, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mount
 import { errnoName } from "../sys/errno";
 import { O_WRONLY, openAt } from "../sys/fs";
 import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
+import { confineSystemPaths, createContainerDevices, lockDown, prepareCredentials, readSeccompProgram } from "../security/container-init";
 import type { ContainerConfig, RuntimeSpec } from "./record";
 import { shimFd } from "./shim";
 import { resolveUser } from "./user";
@@ -71,6 +72,7 @@ function buildFilesystem(spec: RuntimeSpec): void {
   mountOverlay(spec.rootfs);
   mountProc(rootfs);
   mountDev(rootfs);
+  if (spec.security) createContainerDevices(rootfs, spec.security);
   mountSys(rootfs, !spec.privileged);
   bindFile(rootfs, spec.etcFiles.hostname, "/etc/hostname");
   bindFile(rootfs, spec.etcFiles.hosts, "/etc/hosts");
@@ -85,9 +87,11 @@ export function runInit(root: string, id: string): never {
   let config: ContainerConfig;
   let cgroupFds: number[] = [];
   let initFd = -1;
+  let seccomp: Uint8Array | null = null;
   try {
     config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
     const spec = config.Runtime;
+    if (spec.security) seccomp = readSeccompProgram(spec.security);
     buildFilesystem(spec);
     // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
     // right before execve, after the runtime's own start-up memory is charged elsewhere.
@@ -105,6 +109,8 @@ export function runInit(root: string, id: string): never {
   if (!waitForGo()) process.exit(125);
   try {
     for (const fd of cgroupFds) writeSync(fd, "0");
+    const sec = spec.security;
+    if (sec) confineSystemPaths(sec);
     const user = resolveUser(spec.user);
     const env = [...spec.env];
     if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${user.home}`);
@@ -113,6 +119,7 @@ export function runInit(root: string, id: string): never {
       chdir(spec.cwd);
     }
     const path = findExecutable(spec.args[0], env);
+    if (sec) prepareCredentials(sec);
     setgroups(user.additionalGids);
     setresgid(user.gid);
     setresuid(user.uid);
@@ -120,6 +127,7 @@ export function runInit(root: string, id: string): never {
     setCloexec(SYNC_FD, true);
     cloexecFrom(3);
     resetSignalsForExec();
+    if (sec) lockDown(sec, seccomp); // seccomp is in force from here: only execve follows
     const errno = initFd >= 0
       ? execveFd(initFd, ["mydocker-init", "init", "--", ...spec.args], env)
       : execve(path, spec.args, env);

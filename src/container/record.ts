@@ -9,6 +9,8 @@
 //   manual-stop      a CLI stopped it: the monitor must not restart it
 //   cleanup-claimed  a CLI releases its resources itself: the monitor must not
 
+import type { SecuritySpec } from "../security/spec";
+
 export interface MountSpec {
   type: "bind" | "tmpfs" | "volume";
   source: string;
@@ -41,6 +43,8 @@ export interface RuntimeSpec {
   capDrop: string[];
   securityOpt: string[];
   init: boolean;
+  /** Capabilities, seccomp, masked paths, devices, rlimits, sysctls (the security module). */
+  security?: SecuritySpec;
 }
 
 export interface DockerConfig {

@@ -147,6 +147,11 @@ export function fchownAt(dirfd: number, name: string, uid: number, gid: number):
   check("chown", name, () => sym.fchownat(dirfd, n, uid, gid, AT_SYMLINK_NOFOLLOW));
 }
 
+export function fchmodAt(dirfd: number, name: string, mode: number): void {
+  const n = cstr(name);
+  check("chmod", name, () => sym.fchmodat(dirfd, n, mode, 0));
+}
+
 export function fchmodFd(fd: number, mode: number, what: string): void {
   check("chmod", what, () => sym.fchmod(fd, mode));
 }

@@ -2,7 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { DEFAULT_CAPABILITIES } from "../../src/security/capabilities";
-import { buildSeccompFilter, compileFilter, resolveProfile, type SeccompProfile } from "../../src/security/seccomp";
+import { buildSeccompFilter, containerFilter } from "../../src/security/seccomp";
+import { compileFilter } from "../../src/security/seccomp/compile";
+import { DEFAULT_PROFILE } from "../../src/security/seccomp/default-profile";
+import { resolveProfile, type SeccompProfile } from "../../src/security/seccomp/profile";
 import { AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, RET, X32_SYSCALL_BIT, type SeccompOp } from "../../src/security/seccomp/profile";
 import { I386, X32, X86_64, type SyscallTable } from "../../src/security/seccomp/syscalls-x86";
 import * as interp from "./bpf-interp";
@@ -181,7 +184,6 @@ describe("profile files", () => {
   });
 
   test("Docker's own default.json, read from a file, compiles to the same program as the built-in", () => {
-    const { DEFAULT_PROFILE } = require("../../src/security/seccomp");
     const path = write("default.json", JSON.stringify(DEFAULT_PROFILE));
     const caps = new Set<string>(DEFAULT_CAPABILITIES);
     expect(buildSeccompFilter(path, caps)!.program).toEqual(buildSeccompFilter("", caps)!.program);

@@ -130,18 +130,25 @@ function isU64(v: unknown): boolean {
   return typeof v === "number" && Number.isInteger(v) && v >= 0;
 }
 
-export function loadProfileFile(path: string): SeccompProfile {
-  let text: string;
-  try { text = readFileSync(path, "utf8"); } catch (e: any) {
+/** A profile file's bytes (read once: they are also the cache key). */
+export function readProfileFile(path: string): Uint8Array {
+  try { return new Uint8Array(readFileSync(path)); } catch (e: any) {
     throw new InvalidInputError(`opening seccomp profile (${path}) failed: ${e?.code === "ENOENT" ? "no such file or directory" : e?.message ?? e}`);
   }
+}
+
+export function parseProfile(bytes: Uint8Array, path: string): SeccompProfile {
   let parsed: unknown;
-  try { parsed = JSON.parse(text); } catch (e: any) {
+  try { parsed = JSON.parse(Buffer.from(bytes).toString("utf8")); } catch (e: any) {
     throw new InvalidInputError(`decoding seccomp profile ${path} failed: ${e?.message ?? e}`);
   }
   try { return validateProfile(parsed); } catch (e: any) {
     throw new InvalidInputError(`${path}: ${e.message}`);
   }
+}
+
+export function loadProfileFile(path: string): SeccompProfile {
+  return parseProfile(readProfileFile(path), path);
 }
 
 /** "6.18.44-fc" >= "4.8"? */
