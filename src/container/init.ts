@@ -12,8 +12,9 @@ import { setLinkUp } from "../network/loopback";
 import { bindFile, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
 import { O_WRONLY, openAt } from "../sys/fs";
-import { chdir, cloexecFrom, execve, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
+import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
 import type { ContainerConfig, RuntimeSpec } from "./record";
+import { shimFd } from "./shim";
 import { resolveUser } from "./user";
 
 const SYNC_FD = 3;
@@ -83,6 +84,7 @@ function buildFilesystem(spec: RuntimeSpec): void {
 export function runInit(root: string, id: string): never {
   let config: ContainerConfig;
   let cgroupFds: number[] = [];
+  let initFd = -1;
   try {
     config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
     const spec = config.Runtime;
@@ -90,6 +92,8 @@ export function runInit(root: string, id: string): never {
     // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
     // right before execve, after the runtime's own start-up memory is charged elsewhere.
     cgroupFds = spec.cgroupProcs.map((p) => openAt(-100, p, O_WRONLY));
+    // --init: the shim's tiny init becomes PID 1; its sealed memfd is made before pivot_root
+    if (spec.init) initFd = shimFd();
     enterRootfs(spec.rootfs.mountpoint);
     if (spec.rootfs.readonly) remountRootReadonly();
     sethostname(spec.hostname);
@@ -116,7 +120,9 @@ export function runInit(root: string, id: string): never {
     setCloexec(SYNC_FD, true);
     cloexecFrom(3);
     resetSignalsForExec();
-    const errno = execve(path, spec.args, env);
+    const errno = initFd >= 0
+      ? execveFd(initFd, ["mydocker-init", "init", "--", ...spec.args], env)
+      : execve(path, spec.args, env);
     const code = errno === 2 ? 127 : 126;
     report(`exec: "${spec.args[0]}": ${errnoName(errno) === "ENOENT" ? "no such file or directory" : errnoName(errno).toLowerCase()}`, code);
   } catch (e) {
