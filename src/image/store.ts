@@ -10,6 +10,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJsonIfExists, withLock } from "../sys/fs";
 import { layerDir, layerSize, sweepStaging } from "../storage/layer";
 import { familiarString, parseReference, splitTagKey } from "./reference";
+import { dropRepoDigests, lookupRepoDigest } from "./repo-digests";
 
 export interface ContainerSettings {
   User?: string;
@@ -119,6 +120,11 @@ export class ImageStore {
       const config = this.readConfig(repos[key]);
       if (config) return this.withTags(repos[key], config);
     }
+    const byDigest = key?.includes("@") ? lookupRepoDigest(this.dir, key.replace(/:[^/@]*@/, "@")) : undefined;
+    if (byDigest) {
+      const config = this.readConfig(byDigest);
+      if (config) return this.withTags(byDigest, config);
+    }
     if (/^[a-f0-9]{4,63}$/.test(hex)) {
       const matches = readdirSync(this.imagedb).filter((f) => f.startsWith(hex) && f.endsWith(".json"));
       if (matches.length > 1) throw new InvalidInputError(`image id prefix "${hex}" is ambiguous`);
@@ -184,6 +190,7 @@ export class ImageStore {
     if (Object.values(repos).includes(id)) throw new ConflictError(`image ${id.slice(7, 19)} is still tagged`);
     const config = this.readConfig(id);
     rmSync(`${this.imagedb}/${id.replace(/^sha256:/, "")}.json`, { force: true });
+    dropRepoDigests(this.dir, id);
     const deleted = [`Deleted: ${id}`];
     if (!config) return deleted;
     const used = new Set(this.list().flatMap((i) => i.config.rootfs.diff_ids));

@@ -95,7 +95,8 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
     }
     reader.end();
     extractor.finish();
-    if (extractor.entries === 0) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
+    // a layer named by a manifest may be empty (an empty tar); a bare import of nothing is a mistake
+    if (extractor.entries === 0 && !expectDiffId) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
     const diffId = `sha256:${hasher.digest("hex")}`;
     if (expectDiffId && expectDiffId !== diffId) throw new InvalidInputError(`layer digest mismatch: expected ${expectDiffId}, got ${diffId}`);
     closeSync(tarFd);

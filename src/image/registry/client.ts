@@ -108,7 +108,7 @@ export async function* withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs:
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new UnreachableError(`${what}: no data for ${idleMs / 1000}s (timed out)`)), idleMs);
       });
-      let r: ReadableStreamReadResult<Uint8Array>;
+      let r: { done: boolean; value?: Uint8Array };
       try {
         r = await Promise.race([reader.read(), timeout]);
       } catch (e) {
@@ -118,7 +118,7 @@ export async function* withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs:
         clearTimeout(timer);
       }
       if (r.done) return;
-      yield r.value;
+      yield r.value!;
     }
   } finally {
     reader.cancel().catch(() => {});
@@ -160,7 +160,7 @@ export async function errorText(res: Response): Promise<{ code: string; text: st
 export interface RequestInit2 {
   method?: string;
   headers?: Record<string, string>;
-  body?: BodyInit | null;
+  body?: string | Uint8Array | ReadableStream<Uint8Array> | null;
   /** The URL is absolute (an upload Location) rather than a path under the base. */
   absolute?: boolean;
 }
@@ -187,6 +187,11 @@ export class RegistryClient {
     return `${this.domain}/${this.repo}`;
   }
 
+  /** Whether requests go without credentials. */
+  get anonymous(): boolean {
+    return !this.creds();
+  }
+
   private creds(): Credentials | undefined {
     if (this.credentials === undefined) this.credentials = lookupCredentials(this.domain) ?? null;
     return this.credentials ?? undefined;
@@ -197,7 +202,7 @@ export class RegistryClient {
   }
 
   /** fetch with the header deadline; network failures become UnreachableError naming the host. */
-  private async rawFetch(url: string, init: RequestInit2 & { redirect?: RequestRedirect }): Promise<Response> {
+  private async rawFetch(url: string, init: RequestInit2 & { redirect?: "manual" | "follow" }): Promise<Response> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new TimeoutSignal()), this.timeouts.headersMs);
     try {
@@ -384,8 +389,8 @@ export class RegistryClient {
   /** Opens an upload session; returns its Location. */
   private async startUpload(): Promise<string> {
     const res = await this.request("blobs/uploads/", { method: "POST", headers: { "content-length": "0" } });
-    await res.arrayBuffer().catch(() => undefined);
     if (res.status !== 202 && res.status !== 201) await this.fail(res, `upload to ${this.name}`);
+    await res.arrayBuffer().catch(() => undefined);
     const loc = res.headers.get("location");
     if (!loc) throw new RegistryError(`upload to ${this.name}: the registry gave no upload location`);
     return new URL(loc, `${this.base}/`).toString();
@@ -404,8 +409,8 @@ export class RegistryClient {
       method: "PUT", absolute: true, body: bytes,
       headers: { "content-type": "application/octet-stream", "content-length": String(bytes.length) },
     });
-    await res.arrayBuffer().catch(() => undefined);
     if (res.status !== 201) await this.fail(res, `upload of ${digest} to ${this.name}`);
+    await res.arrayBuffer().catch(() => undefined);
   }
 
   /**
@@ -415,19 +420,19 @@ export class RegistryClient {
   async uploadStream(body: ReadableStream<Uint8Array>, digestAfter: () => string): Promise<void> {
     const loc = await this.startUpload();
     const patch = await this.request(loc, { method: "PATCH", absolute: true, body, headers: { "content-type": "application/octet-stream" } });
-    await patch.arrayBuffer().catch(() => undefined);
     if (patch.status !== 202) await this.fail(patch, `upload to ${this.name}`);
+    await patch.arrayBuffer().catch(() => undefined);
     const next = new URL(patch.headers.get("location") ?? loc, `${this.base}/`).toString();
     const digest = digestAfter();
     const res = await this.request(RegistryClient.withDigest(next, digest), { method: "PUT", absolute: true, headers: { "content-length": "0" } });
-    await res.arrayBuffer().catch(() => undefined);
     if (res.status !== 201) await this.fail(res, `upload of ${digest} to ${this.name}`);
+    await res.arrayBuffer().catch(() => undefined);
   }
 
   async putManifest(reference: string, bytes: Uint8Array, mediaType: string): Promise<string> {
     const res = await this.request(`manifests/${reference}`, { method: "PUT", body: bytes, headers: { "content-type": mediaType } });
-    await res.arrayBuffer().catch(() => undefined);
     if (res.status !== 201 && res.status !== 200) await this.fail(res, `manifest ${this.name}:${reference}`);
+    await res.arrayBuffer().catch(() => undefined);
     return res.headers.get("docker-content-digest") ?? sha256(bytes);
   }
 
