@@ -10,13 +10,16 @@ import { parseReference } from "./reference";
 import { silentProgress, terminalProgress } from "./registry/progress";
 import { ImageStore } from "./store";
 
-export async function pullWithOutput(globals: Globals, name: string, opts: { platform?: string; quiet?: boolean }): Promise<PullResult> {
+/** statusLine: print the "Status:" line even when stderr is not a terminal (run pulling an image). */
+export async function pullWithOutput(globals: Globals, name: string, opts: { platform?: string; quiet?: boolean; statusLine?: boolean }): Promise<PullResult> {
   const ref = parseReference(name); // bad input fails before any output
   const tty = !opts.quiet && isatty(2);
   if (tty && !ref.digest && !/:[\w][\w.-]*$/.test(name.split("/").pop() ?? "")) err("Using default tag: latest\n");
   const r = await pullImage(new ImageStore(globals.root), name, {
     platform: opts.platform, insecure: globals.insecureRegistries, progress: tty ? terminalProgress() : silentProgress,
   });
-  if (tty) err(`Digest: ${r.digest}\nStatus: ${r.downloaded ? "Downloaded newer image" : "Image is up to date"} for ${r.familiar}\n`);
+  const status = `Status: ${r.downloaded ? "Downloaded newer image" : "Image is up to date"} for ${r.familiar}\n`;
+  if (tty) err(`Digest: ${r.digest}\n${status}`);
+  else if (opts.statusLine) err(status);
   return r;
 }

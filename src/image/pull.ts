@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { MydockerError, NotFoundError } from "../errors";
 import { hasLayer, layerDir, sweepStaging, unpackLayer } from "../storage/layer";
-import { familiarString, type Reference, parseReference } from "./reference";
+import { familiarName, familiarString, type Reference, parseReference } from "./reference";
 import { addBlobSums } from "./blob-sums";
 import { addRepoDigest } from "./repo-digests";
 import { RegistryClient, readAll, sha256, withIdleTimeout } from "./registry/client";
@@ -148,8 +148,8 @@ export async function pullImage(store: ImageStore, input: string, opts: PullOpti
     progress.finish();
     if (added.length || e instanceof InterruptedError) rollback(store, added, e instanceof InterruptedError);
     if (e instanceof UnauthorizedError && client.anonymous) {
-      e.message = `pull access denied for ${familiar.replace(/[:@].*$/, "")}, repository does not exist or may require 'docker login': ${e.message}`;
-    } else if (e instanceof MydockerError && !(e instanceof InterruptedError) && !e.message.includes(familiar.replace(/[:@].*$/, ""))) {
+      e.message = `pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${e.message}`;
+    } else if (e instanceof MydockerError && !(e instanceof InterruptedError) && !e.message.includes(familiarName(ref))) {
       e.message = `pull ${familiar}: ${e.message}`;
     }
     throw e;

@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from "node:fs";
 import { InvalidInputError, MydockerError, NotFoundError } from "../errors";
 import { layerDir } from "../storage/layer";
 import { addBlobSums, blobSums, type BlobSum } from "./blob-sums";
-import { familiarString, parseReference } from "./reference";
+import { familiarName, familiarString, parseReference } from "./reference";
 import { addRepoDigest } from "./repo-digests";
 import { RegistryClient, sha256 } from "./registry/client";
 import { MEDIA } from "./registry/manifest";
@@ -105,7 +105,7 @@ export async function pushImage(store: ImageStore, name: string, opts: PushOptio
     return { tag, digest, size: bytes.length };
   } catch (e) {
     progress.finish();
-    if (e instanceof MydockerError && !e.message.includes(familiar.replace(/[:@].*$/, ""))) e.message = `push ${familiar}: ${e.message}`;
+    if (e instanceof MydockerError && !e.message.includes(familiarName(ref))) e.message = `push ${familiar}: ${e.message}`;
     throw e;
   }
 }

@@ -165,3 +165,75 @@ export function writeOciLayout(dir: string, images: TestImage[], ref: string): {
 export function fileLayer(path: string, text: string): Buffer {
   return buildTar([{ path, data: text, mode: 0o644 }]);
 }
+
+export interface Proxy { addr: string; stop(): Promise<void> }
+
+/**
+ * A proxy in front of a registry, in its own process (the tests' spawnSync would block an
+ * in-process server): "bearer" demands tokens from its own /token endpoint, as Docker Hub does;
+ * "slow" trickles blobs out; "stall" sends part of each blob and then nothing.
+ */
+export async function startProxy(upstream: string, mode: "bearer" | "slow" | "stall"): Promise<Proxy> {
+  const port = await freePort();
+  const proc = Bun.spawn([process.execPath, import.meta.path, "proxy", String(port), upstream, mode], { stdout: "pipe", stderr: "inherit" });
+  const reader = proc.stdout.getReader();
+  const first = await reader.read(); // "ready\n"
+  if (first.done) throw new Error("proxy did not start");
+  return {
+    addr: `127.0.0.1:${port}`,
+    async stop() {
+      proc.kill(9);
+      await proc.exited;
+    },
+  };
+}
+
+function serveProxy(port: number, upstream: string, mode: string): void {
+  const self = `127.0.0.1:${port}`;
+  Bun.serve({
+    hostname: "127.0.0.1", port, idleTimeout: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      if (mode === "bearer") {
+        if (url.pathname === "/token") {
+          const scope = url.searchParams.get("scope") ?? "";
+          if (url.searchParams.get("service") !== "test-registry") return new Response("bad service", { status: 400 });
+          return Response.json({ token: `tok:${scope}`, expires_in: 300 });
+        }
+        const m = /^\/v2\/(.+)\/(manifests|blobs|tags)\//.exec(url.pathname);
+        const auth = req.headers.get("authorization") ?? "";
+        const need = m ? `repository:${m[1]}:pull` : "";
+        const granted = auth.startsWith("Bearer tok:") && (need === "" || auth.slice("Bearer tok:".length).split(" ").includes(need));
+        if (!granted) {
+          const scope = need ? `,scope="${need}"` : "";
+          return new Response(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }), {
+            status: 401, headers: { "www-authenticate": `Bearer realm="http://${self}/token",service="test-registry"${scope}`, "content-type": "application/json" },
+          });
+        }
+      }
+      const headers = new Headers(req.headers);
+      headers.delete("authorization");
+      headers.set("host", upstream);
+      const res = await fetch(`http://${upstream}${url.pathname}${url.search}`, { method: req.method, headers, body: req.body, redirect: "manual" });
+      const isBlob = req.method === "GET" && /\/blobs\/sha256:/.test(url.pathname) && res.ok;
+      if (!isBlob || mode === "bearer") return new Response(res.body, { status: res.status, headers: res.headers });
+      const body = new Uint8Array(await res.arrayBuffer());
+      const out = new Headers(res.headers);
+      const stream = new ReadableStream<Uint8Array>({
+        async start(c) {
+          const step = 16 << 10;
+          for (let off = 0; off < body.length; off += step) {
+            if (mode === "stall" && off >= body.length / 2) return; // never closes
+            c.enqueue(body.subarray(off, off + step));
+            await Bun.sleep(mode === "slow" ? 40 : 0);
+          }
+          c.close();
+        },
+      });
+      return new Response(stream, { status: res.status, headers: out });
+    },
+  });
+  process.stdout.write("ready\n");
+}
+
+if (import.meta.main && process.argv[2] === "proxy") serveProxy(Number(process.argv[3]), process.argv[4], process.argv[5]);
