@@ -124,7 +124,8 @@ function matches(want: Platform, have: Platform | undefined): boolean {
 
 /** The index entry for a platform (attestation manifests, which name "unknown/unknown", never match). */
 export function selectPlatform(index: ManifestIndex, want: Platform): Descriptor | undefined {
-  const images = index.manifests.filter((d) => d.mediaType !== MEDIA.dockerList && d.mediaType !== MEDIA.ociIndex);
+  const images = index.manifests.filter((d) => d.mediaType !== MEDIA.dockerList && d.mediaType !== MEDIA.ociIndex
+    && d.platform?.os !== "unknown" && d.annotations?.["vnd.docker.reference.type"] !== "attestation-manifest");
   return images.find((d) => matches(want, d.platform))
     // an arm64 host may take an entry that omits the v8 variant, and arm/v7 may be spelled without it
     ?? images.find((d) => d.platform && d.platform.os === want.os && d.platform.architecture === want.architecture && !d.platform.variant);
