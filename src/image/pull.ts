@@ -90,6 +90,19 @@ function uncompressed(blob: AsyncIterable<Uint8Array>, compression: "gzip" | "zs
   return toStream(blob).pipeThrough(new DecompressionStream(compression as "gzip") as any) as unknown as AsyncIterable<Uint8Array>;
 }
 
+/** Blobs up to this size are downloaded and verified whole, then unpacked; larger ones stream. */
+const BUFFERED_BLOB = 16 << 20;
+
+function decompressWhole(blob: Buffer, compression: "gzip" | "zstd" | "none"): Uint8Array {
+  try {
+    if (compression === "gzip") return Bun.gunzipSync(blob);
+    if (compression === "zstd") return Bun.zstdDecompressSync(blob);
+    return blob;
+  } catch (e) {
+    throw new RegistryError(`cannot decompress (${compression}): ${(e as Error).message}`);
+  }
+}
+
 function short(digest: string): string {
   return digest.replace(/^sha256:/, "").slice(0, 12);
 }
@@ -236,7 +249,28 @@ async function pullInto(
       const res = await client.getBlob(desc.digest);
       const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
       const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));
-      await unpackLayer(store.layersDir, uncompressed(chunks, layerCompression(desc.mediaType)!), diffIds[i]);
+      const compression = layerCompression(desc.mediaType)!;
+      if (desc.size <= BUFFERED_BLOB) {
+        // small blob: verified whole before a byte of it is unpacked, decompressed in one call
+        const parts: Uint8Array[] = [];
+        for await (const c of chunks) parts.push(c);
+        progress.update(label, "Extracting");
+        let tar: Uint8Array;
+        try {
+          tar = decompressWhole(Buffer.concat(parts), compression);
+        } catch (e) {
+          throw new RegistryError(`layer ${desc.digest}: ${(e as Error).message}`);
+        }
+        await unpackLayer(store.layersDir, (async function* () { yield tar; })(), diffIds[i]);
+      } else {
+        try {
+          await unpackLayer(store.layersDir, uncompressed(chunks, compression), diffIds[i]);
+        } catch (e) {
+          // the decompressor meets a corrupt blob before its digest can be checked
+          if (e instanceof MydockerError) throw e;
+          throw new RegistryError(`layer ${desc.digest}: cannot decompress (${compression}): ${(e as Error).message}`);
+        }
+      }
       progress.update(label, "Pull complete");
     });
   }

@@ -102,26 +102,27 @@ class TimeoutSignal extends Error {}
 /** Yields a body's chunks, failing when nothing arrives for idleMs. */
 export async function* withIdleTimeout(body: ReadableStream<Uint8Array>, idleMs: number, what: string): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
+  let timedOut = false;
+  // one timer, pushed back on every chunk (a promise race per chunk costs more than the chunk)
+  const timer = setTimeout(() => { timedOut = true; reader.cancel().catch(() => {}); }, idleMs);
   try {
     for (;;) {
-      let timer: Timer | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new UnreachableError(`${what}: no data for ${idleMs / 1000}s (timed out)`)), idleMs);
-      });
       let r: { done: boolean; value?: Uint8Array };
       try {
-        r = await Promise.race([reader.read(), timeout]);
+        r = await reader.read();
       } catch (e) {
-        if (e instanceof RegistryError) throw e;
+        if (timedOut) break;
         throw new UnreachableError(`${what}: ${describeFetchError(e)}`);
-      } finally {
-        clearTimeout(timer);
       }
+      if (timedOut) break;
       if (r.done) return;
+      timer.refresh();
       yield r.value!;
     }
+    throw new UnreachableError(`${what}: no data for ${idleMs / 1000}s (timed out)`);
   } finally {
-    reader.cancel().catch(() => {});
+    clearTimeout(timer);
+    if (!timedOut) reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }
@@ -223,7 +224,8 @@ export class RegistryClient {
   /** Pings /v2/ to pick the scheme and learn the auth challenge; then authenticates. */
   private async connect(): Promise<void> {
     if (this.base) return;
-    const schemes = this.insecure ? ["https", "http"] : ["https"];
+    // loopback traffic never leaves the host: plain HTTP first saves a failed TLS handshake
+    const schemes = isLoopback(this.host) ? ["http", "https"] : this.insecure ? ["https", "http"] : ["https"];
     let lastError: unknown;
     for (const scheme of schemes) {
       let res: Response;
@@ -237,6 +239,8 @@ export class RegistryClient {
         continue;
       }
       await res.arrayBuffer().catch(() => undefined);
+      // a TLS server answers plain HTTP with 400 ("Client sent an HTTP request to an HTTPS server")
+      if (scheme === "http" && res.status === 400 && schemes.length > 1) continue;
       this.base = `${scheme}://${this.host}`;
       if (res.status === 401) {
         this.challenge = parseChallenges(res.headers.get("www-authenticate")).find((c) => c.scheme === "bearer" || c.scheme === "basic");
