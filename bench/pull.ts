@@ -32,7 +32,8 @@ export async function pull(): Promise<SuiteResult> {
       rows.push({ name: "podman", median: hyperfine(`${p} pull -q --tls-verify=false ${ref}`, { runs: 15, prepare: `rm -rf ${dir}/podman` }), note: "vfs storage" });
     }
     const met = mine !== null && (skopeo === null || mine <= skopeo);
-    return { title: `pull busybox (${Math.round(Bun.file(`${dir}/busybox.tar`).size / 1024)} KiB) from a loopback registry`, target: "≤ skopeo copy's time", rows, met };
+    const notes = ["skopeo copy to a dir downloads and verifies only; mydocker and podman also unpack the layer (busybox: 287 entries, ~20 ms of a cold mydocker pull, ~5 ms gunzip, ~10 ms process start)."];
+    return { notes, title: `pull busybox (${Math.round(Bun.file(`${dir}/busybox.tar`).size / 1024)} KiB) from a loopback registry`, target: "≤ skopeo copy's time", rows, met };
   } finally {
     await reg.stop();
     rmSync(dir, { recursive: true, force: true });
