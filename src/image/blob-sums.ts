@@ -33,12 +33,3 @@ export function addBlobSums(storeDir: string, entries: { diffId: string; blob: B
   }
   if (changed) atomicWriteJson(file(storeDir), all);
 }
-
-/** Drops the entries of deleted layers. Call under the store lock. */
-export function dropBlobSums(storeDir: string, diffIds: string[]): void {
-  const all = readJsonIfExists<Sums>(file(storeDir));
-  if (!all) return;
-  let changed = false;
-  for (const d of diffIds) if (all[d]) { delete all[d]; changed = true; }
-  if (changed) atomicWriteJson(file(storeDir), all);
-}

@@ -132,8 +132,7 @@ export function eraseCredentials(domain: string, dir = dockerConfigDir()): boole
     delete c.auths![k];
     found = true;
   }
-  if (found && !helper) writeConfig(dir, c);
-  else if (found && helper && c.auths) writeConfig(dir, c);
+  if (found) writeConfig(dir, c);
   return found;
 }
 
