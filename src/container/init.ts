@@ -113,9 +113,9 @@ export function runInit(root: string, id: string): never {
       chdir(spec.cwd);
     }
     const path = findExecutable(spec.args[0], env);
-    setgroups(user.additionalGids);
-    setresgid(user.gid);
-    setresuid(user.uid);
+    setgroups(user.additionalGids); // always: drops the groups inherited from the caller
+    if (user.gid !== 0) setresgid(user.gid);
+    if (user.uid !== 0) setresuid(user.uid);
     prctl(PR_SET_PDEATHSIG, 9); // a uid change clears it; the monitor's death must still end us
     setCloexec(SYNC_FD, true);
     cloexecFrom(3);
