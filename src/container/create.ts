@@ -8,6 +8,7 @@ import { ContainerCommandError, InvalidInputError, NotFoundError } from "../erro
 import { ImageStore, type Image } from "../image/store";
 import { imageForRun } from "../image/pull-policy";
 import { hostsContent, resolvConfContent } from "../network/etc-files";
+import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
 import { containerEnv, parseEnvArg, readEnvFile } from "./env";
@@ -101,6 +102,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   const network = opts.network ?? "default";
   if (network !== "none" && network !== "default" && network !== "host" && network !== "bridge" && !network.startsWith("container:"))
     throw new NotFoundError(`network ${network} not found`);
+  requireOverlayfs();
   const img = await imageForRun(globals, images, opts.image, opts.raw);
   const { entrypoint, cmd } = resolveCommand(img, opts);
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
