@@ -21,9 +21,9 @@ export async function imageForRun(globals: Globals, store: ImageStore, name: str
   if (platform) (await import("./registry/manifest")).parsePlatform(platform);
   const local = policy === "always" ? undefined : store.find(name);
   if (local) return local;
-  if (policy === "never") throw new NotFoundError(`Unable to find image '${name}' locally`);
   const { parseReference, familiarString } = await import("./reference");
   const shown = familiarString(parseReference(name));
+  if (policy === "never") throw new NotFoundError(`Unable to find image '${shown}' locally`);
   if (policy === "missing") err(`Unable to find image '${shown}' locally\n`);
   const { pullWithOutput } = await import("./pull-output");
   const r = await pullWithOutput(globals, name, { platform, statusLine: true });
