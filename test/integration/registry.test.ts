@@ -41,10 +41,11 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
   let reg: Registry;
   let A: string; // "127.0.0.1:PORT"
   let pushed: { id: string; digest: string };
-  const work = mkdtempSync(join(tmpdir(), "mdt-registry-work-"));
+  let work = "";
   const bbLayer = () => readFileSync(busyboxTar());
 
   beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "mdt-registry-work-"));
     reg = await startRegistry();
     A = reg.addr;
     // our own push: the busybox image
@@ -65,7 +66,7 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
 
   afterAll(async () => {
     await reg?.stop();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   test("push prints TAG: digest: … size: …; a second push sends no layer again and gives the same digest", () => {
@@ -316,12 +317,16 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
 
   describe("with htpasswd auth", () => {
     let authReg: Registry;
-    const home = mkdtempSync(join(tmpdir(), "mdt-registry-home-"));
-    const env = { HOME: home };
-    beforeAll(async () => { authReg = await startRegistry({ users: { alice: "s3cret" } }); });
+    let home = "";
+    let env: Record<string, string> = {};
+    beforeAll(async () => {
+      home = mkdtempSync(join(tmpdir(), "mdt-registry-home-"));
+      env = { HOME: home };
+      authReg = await startRegistry({ users: { alice: "s3cret" } });
+    });
     afterAll(async () => {
       await authReg?.stop();
-      rmSync(home, { recursive: true, force: true });
+      if (home) rmSync(home, { recursive: true, force: true });
     });
 
     test("push and pull need login; login checks the password and stores Docker's config; logout forgets", () => {
