@@ -19,6 +19,7 @@ Options:
       --root string        Root of all state (default "/var/lib/mydocker", env MYDOCKER_ROOT)
   -l, --log-level string   Set the logging level ("debug"|"info"|"warn"|"error") (default "warn")
   -D, --debug              Enable debug output
+      --insecure-registry list  Registry reached over HTTP or unverified TLS (loopback always is)
   -v, --version            Print version information and quit
 
 Common Commands:
@@ -26,6 +27,8 @@ Common Commands:
   ps        List containers
   images    List images
   import    Import the contents from a tarball to create a filesystem image
+  pull      Download an image from a registry
+  push      Upload an image to a registry
 
 Management Commands:
   container Manage containers
@@ -34,6 +37,8 @@ Commands:
   create    Create a new container
   inspect   Return low-level information on containers and images
   kill      Kill one or more running containers
+  login     Log in to a registry
+  logout    Log out from a registry
   logs      Fetch the logs of a container
   rename    Rename a container
   restart   Restart one or more containers
@@ -66,6 +71,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[]; logLe
     if (a === "--root" || a.startsWith("--root=")) globals.root = value("--root");
     else if (a === "-l" || a === "--log-level" || a.startsWith("--log-level=")) logLevel = value("--log-level");
     else if (a === "-D" || a === "--debug") { globals.debug = true; logLevel = "debug"; }
+    else if (a === "--insecure-registry" || a.startsWith("--insecure-registry=")) (globals.insecureRegistries ??= []).push(value("--insecure-registry"));
     else if (a === "-v" || a === "--version") return { globals, rest: ["version"], logLevel };
     else if (a === "--help" || a === "-h") return { globals, rest: [], logLevel };
     else if (a.startsWith("-")) throw new InvalidInputError(`unknown flag: ${a}\nSee 'mydocker --help'.`);

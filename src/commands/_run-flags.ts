@@ -5,6 +5,7 @@
 import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
+import { pullFlags } from "./_flags-pull";
 import { securityFlags } from "./_flags-security";
 
 export const coreFlags: Flags = {
@@ -31,6 +32,7 @@ export const coreFlags: Flags = {
 
 export const runFlags: Flags = {
   ...coreFlags,
+  ...pullFlags,
   ...securityFlags,
 };
 

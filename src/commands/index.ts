@@ -14,6 +14,10 @@ export const VERBS: Record<string, Loader> = {
   import: () => import("./import"),
   rmi: () => import("./rmi"),
   version: () => import("./version"),
+  pull: () => import("./pull"),
+  push: () => import("./push"),
+  login: () => import("./login"),
+  logout: () => import("./logout"),
   create: () => import("./create"),
   start: () => import("./start"),
   stop: () => import("./stop"),
@@ -51,4 +55,6 @@ export const ALIASES: Record<string, string[]> = {
   "image list": ["images"],
   "image import": ["import"],
   "image rm": ["rmi"],
+  "image pull": ["pull"],
+  "image push": ["push"],
 };

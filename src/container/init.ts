@@ -9,7 +9,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { ContainerCommandError, MydockerError } from "../errors";
 import { setLinkUp } from "../network/loopback";
-import { bindFile, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
+import { bindEtcFiles, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
 import { O_WRONLY, openAt } from "../sys/fs";
 import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
@@ -74,9 +74,7 @@ function buildFilesystem(spec: RuntimeSpec): void {
   mountDev(rootfs);
   if (spec.security) createContainerDevices(rootfs, spec.security);
   mountSys(rootfs, !spec.privileged);
-  bindFile(rootfs, spec.etcFiles.hostname, "/etc/hostname");
-  bindFile(rootfs, spec.etcFiles.hosts, "/etc/hosts");
-  bindFile(rootfs, spec.etcFiles.resolvConf, "/etc/resolv.conf");
+  bindEtcFiles(rootfs, [[spec.etcFiles.hostname, "hostname"], [spec.etcFiles.hosts, "hosts"], [spec.etcFiles.resolvConf, "resolv.conf"]]);
   for (const m of spec.mounts) {
     const isDir = m.type === "tmpfs" || !existsSync(m.source) || statSync(m.source).isDirectory();
     mountUser(rootfs, m, isDir);
@@ -120,9 +118,9 @@ export function runInit(root: string, id: string): never {
     }
     const path = findExecutable(spec.args[0], env);
     if (sec) prepareCredentials(sec);
-    setgroups(user.additionalGids);
-    setresgid(user.gid);
-    setresuid(user.uid);
+    setgroups(user.additionalGids); // always: drops the groups inherited from the caller
+    if (user.gid !== 0) setresgid(user.gid);
+    if (user.uid !== 0) setresuid(user.uid);
     prctl(PR_SET_PDEATHSIG, 9); // a uid change clears it; the monitor's death must still end us
     setCloexec(SYNC_FD, true);
     cloexecFrom(3);
