@@ -1,0 +1,213 @@
+// Security defaults, as root inside a container: every escape below must fail, and the flags
+// that lift a default (--privileged, --cap-add, --security-opt) lift exactly that one.
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { IS_ROOT, useSandbox } from "./harness";
+
+const sb = useSandbox("security");
+const hostStatus = readFileSync("/proc/self/status", "utf8");
+const hostCap = (f: string) => new RegExp(`^${f}:\\s*([0-9a-f]+)$`, "m").exec(hostStatus)![1];
+
+/** Runs a shell script as root in a fresh container (removed afterwards). */
+function sh(script: string, flags: string[] = []) {
+  return sb.run(["run", "--rm", ...flags, "busybox", "sh", "-c", script]);
+}
+
+/** The container's own view of its confinement, from /proc/self/status. */
+function status(flags: string[] = [], user?: string): Record<string, string> {
+  const r = sh("cat /proc/self/status", user ? [...flags, "-u", user] : flags);
+  expect(r.code).toBe(0);
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split("\n")) {
+    const m = /^(Cap\w+|Seccomp|NoNewPrivs):\s*(\S+)$/.exec(line);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+const DEFAULT_CAPS = "00000000a80425fb";
+
+describe.skipIf(!IS_ROOT)("security defaults", () => {
+  afterAll(() => expect(sb.leftovers()).toEqual([]));
+
+  test("Docker's capability set, seccomp filter, no no_new_privs", () => {
+    expect(status()).toEqual({
+      CapInh: "0000000000000000", CapPrm: DEFAULT_CAPS, CapEff: DEFAULT_CAPS, CapBnd: DEFAULT_CAPS,
+      CapAmb: "0000000000000000", NoNewPrivs: "0", Seccomp: "2",
+    });
+  });
+
+  test("a non-root user keeps the bounding set but holds no capabilities, and gets its image groups", () => {
+    const s = status([], "nobody");
+    expect([s.CapEff, s.CapPrm, s.CapBnd, s.Seccomp]).toEqual(["0000000000000000", "0000000000000000", DEFAULT_CAPS, "2"]);
+    const id = sh("id", ["-u", "root"]);
+    expect(id.stdout.trim()).toBe("uid=0(root) gid=0(root) groups=0(root),10(wheel)");
+  });
+
+  test("mount fails", () => {
+    const r = sh("mount -t tmpfs none /tmp && echo MOUNTED");
+    expect(r.stdout).not.toContain("MOUNTED");
+    expect(r.stderr).toMatch(/permission denied|Operation not permitted/i);
+  });
+
+  test("/proc/sys, /sys and /proc/sysrq-trigger are read-only", () => {
+    // writing back the current value: nothing changes even if protection failed
+    const r = sh([
+      "v=$(cat /proc/sys/kernel/printk_ratelimit); echo $v > /proc/sys/kernel/printk_ratelimit && echo PROCSYS",
+      "v=$(cat /sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan); echo $v > /sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan && echo SYS",
+      "echo > /proc/sysrq-trigger && echo SYSRQ",
+      "true",
+    ].join("; "));
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/printk_ratelimit: Read-only file system/);
+    expect(r.stderr).toMatch(/pages_to_scan: Read-only file system/);
+    // this kernel may lack sysrq: then the file is absent in the container too
+    expect(r.stderr).toMatch(existsSync("/proc/sysrq-trigger") ? /sysrq-trigger: Read-only file system/ : /sysrq-trigger: nonexistent directory|No such file/);
+  });
+
+  test("masked /proc files read empty; /proc/kcore too (or is absent, as on the host)", () => {
+    expect(readFileSync("/proc/timer_list").length).toBeGreaterThan(0);
+    const r = sh("wc -c < /proc/timer_list; wc -c < /proc/interrupts; wc -c < /proc/kcore 2>/dev/null || echo absent; ls /sys/firmware | wc -l");
+    expect(r.stdout.split("\n").slice(0, 4)).toEqual(["0", "0", existsSync("/proc/kcore") ? "0" : "absent", "0"]);
+  });
+
+  test("/dev holds only the default nodes; /dev/kmsg cannot be made usable; dmesg fails", () => {
+    const r = sh("ls /dev; mknod /tmp/kmsg c 1 11 && head -c 1 /tmp/kmsg; dmesg");
+    expect(r.stdout.split("\n").filter(Boolean).sort()).toEqual(
+      ["core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin", "stdout", "tty", "urandom", "zero"]);
+    expect(r.stderr).toContain("head: /tmp/kmsg: Operation not permitted");
+    expect(r.stderr).toContain("dmesg: klogctl: Operation not permitted");
+  });
+
+  test("mknod of a host block device works, reading it does not", () => {
+    // the host itself can read /dev/loop7 (an unbound loop device reads as empty)
+    expect(Bun.spawnSync(["head", "-c", "1", "/dev/loop7"]).exitCode).toBe(0);
+    const r = sh("mknod /tmp/disk b 7 7 && echo MADE; head -c 1 /tmp/disk && echo READ");
+    expect(r.stdout).toBe("MADE\n");
+    expect(r.stderr).toContain("head: /tmp/disk: Operation not permitted");
+  });
+
+  test("kernel modules cannot be loaded", () => {
+    const r = sh("echo not-a-module > /tmp/x.ko; insmod /tmp/x.ko");
+    expect(r.stderr).toContain("insmod: can't insert '/tmp/x.ko': Operation not permitted");
+  });
+
+  test("host processes are not visible, so not traceable", () => {
+    const r = sh(`test -e /proc/${process.pid} && echo VISIBLE; kill -0 ${process.pid} && echo SIGNALLED; cat /proc/1/comm; true`);
+    expect(r.stdout).toBe("sh\n"); // PID 1 is the container's own shell
+    expect(r.stderr).toContain("No such process");
+  });
+
+  test("a hard rlimit cannot be raised", () => {
+    const hostHard = Bun.spawnSync(["sh", "-c", "ulimit -Hn"]).stdout.toString();
+    const r = sh("h=$(ulimit -Hn); ulimit -Hn $((h + 1)) && echo RAISED; ulimit -Hn");
+    expect(r.stdout).toBe(hostHard);
+    expect(r.stderr).toContain("error setting limit: Operation not permitted");
+  });
+
+  test("no file descriptor of mydocker leaks into the container", () => {
+    const r = sh("ls /proc/1/fd; true");
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["0", "1", "2"]);
+  });
+
+  test("new namespaces cannot be made (seccomp), unless seccomp is unconfined", () => {
+    expect(sh("unshare -U true && echo UNSHARED").stderr).toContain("Operation not permitted");
+    const r = sh("unshare -U true && echo UNSHARED", ["--security-opt", "seccomp=unconfined"]);
+    expect(r.stdout).toBe("UNSHARED\n");
+  });
+});
+
+describe.skipIf(!IS_ROOT)("flags that lift a default lift exactly that", () => {
+  test("--privileged: every capability mydocker holds, no seccomp, writable /proc/sys and /sys, host devices, nothing masked", () => {
+    expect(status(["--privileged"])).toEqual({
+      CapInh: "0000000000000000", CapPrm: hostCap("CapBnd"), CapEff: hostCap("CapBnd"), CapBnd: hostCap("CapBnd"),
+      CapAmb: "0000000000000000", NoNewPrivs: "0", Seccomp: "0",
+    });
+    const r = sh([
+      "mount -t tmpfs none /tmp && echo MOUNT",
+      "v=$(cat /proc/sys/kernel/printk_ratelimit); echo $v > /proc/sys/kernel/printk_ratelimit && echo PROCSYS",
+      "v=$(cat /sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan); echo $v > /sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan && echo SYS",
+      "test -b /dev/loop7 && head -c 1 /dev/loop7 && echo LOOP",
+      "test $(wc -c < /proc/timer_list) -gt 0 && echo TIMERS",
+    ].join("; "), ["--privileged"]);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["MOUNT", "PROCSYS", "SYS", "LOOP", "TIMERS"]);
+  });
+
+  test("--cap-add SYS_ADMIN: mount works, seccomp stays, the rest of the walls too", () => {
+    const s = status(["--cap-add", "SYS_ADMIN"]);
+    expect([s.CapEff, s.CapBnd, s.Seccomp]).toEqual(["00000000a82425fb", "00000000a82425fb", "2"]);
+    const r = sh("mount -t tmpfs none /tmp && echo MOUNT; echo > /tmp/x.ko; insmod /tmp/x.ko || echo NOMODULE; wc -c < /proc/timer_list", ["--cap-add", "SYS_ADMIN"]);
+    expect(r.stdout.split("\n").filter(Boolean)).toEqual(["MOUNT", "NOMODULE", "0"]);
+  });
+
+  test("--security-opt seccomp=unconfined: no filter, same capabilities", () => {
+    const s = status(["--security-opt", "seccomp=unconfined"]);
+    expect([s.CapEff, s.CapBnd, s.Seccomp]).toEqual([DEFAULT_CAPS, DEFAULT_CAPS, "0"]);
+    expect(sh("mount -t tmpfs none /tmp && echo MOUNT", ["--security-opt", "seccomp=unconfined"]).stdout).toBe("");
+  });
+
+  test("--security-opt no-new-privileges, --cap-drop ALL, --cap-add", () => {
+    expect(status(["--security-opt", "no-new-privileges"]).NoNewPrivs).toBe("1");
+    expect(status(["--cap-drop", "ALL"]).CapEff).toBe("0000000000000000");
+    expect(status(["--cap-drop", "all", "--cap-add", "chown"]).CapBnd).toBe("0000000000000001");
+    expect(status(["--cap-add", "NET_ADMIN", "--cap-drop", "NET_RAW"]).CapBnd).toBe("00000000a80415fb"); // +bit 12, -bit 13
+  });
+
+  test("a seccomp profile in Docker's format", () => {
+    const path = join(sb.root, "deny-mkdir.json");
+    writeFileSync(path, JSON.stringify({
+      defaultAction: "SCMP_ACT_ALLOW",
+      syscalls: [{ names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 13 }],
+    }));
+    const r = sh("mkdir /tmp/d && echo MADE; grep Seccomp: /proc/self/status", ["--security-opt", `seccomp=${path}`]);
+    expect(r.stdout).toBe("Seccomp:\t2\n");
+    expect(r.stderr).toContain("Permission denied");
+  });
+
+  test("--ulimit within the caller's hard limit; above it is a clear error before anything is made", () => {
+    expect(sh("ulimit -Sn; ulimit -Hn", ["--ulimit", "nofile=100:200"]).stdout).toBe("100\n200\n");
+    const before = sb.containerIds().length;
+    const r = sb.run(["run", "--rm", "--ulimit", "nofile=1024:99999999", "busybox", "true"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toMatch(/ulimit nofile: hard limit 99999999 is above mydocker's own hard limit \d+/);
+    expect(sb.containerIds().length).toBe(before);
+  });
+
+  test("--sysctl sets namespaced keys inside the container only; others are refused", () => {
+    const host = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8");
+    const r = sh("cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni", ["--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "kernel.shmmni=1234"]);
+    expect(r.stdout).toBe("1\n1234\n");
+    expect(readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8")).toBe(host);
+    const bad = sb.run(["run", "--rm", "--sysctl", "vm.swappiness=1", "busybox", "true"]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([125, expect.stringContaining(`sysctl "vm.swappiness" is not allowed`)]);
+  });
+
+  test("--device adds one node with the permissions asked for", () => {
+    const r = sh("ls -l /dev/xloop; head -c 1 /dev/xloop && echo READ; echo x > /dev/xloop && echo WROTE", ["--device", "/dev/loop7:/dev/xloop:r"]);
+    expect(r.stdout).toMatch(/^b[rw-]{9}\s+1 root\s+\S+\s+7,\s+7 .* \/dev\/xloop\nREAD\n$/);
+    expect(r.stderr).toContain("Operation not permitted");
+  });
+
+  test("--read-only: the root filesystem cannot be written, /dev/shm still can", () => {
+    const r = sh("touch /x || echo ROOT; touch /tmp/x || echo TMP; touch /dev/shm/x && echo SHM", ["--read-only"]);
+    expect(r.stdout).toBe("ROOT\nTMP\nSHM\n");
+    expect(r.stderr).toContain("Read-only file system");
+  });
+
+  test("bad security flags fail with 125 and leave nothing", () => {
+    const before = sb.containerIds().length;
+    for (const [flags, msg] of [
+      [["--cap-add", "BOGUS"], /invalid capability: "BOGUS"/],
+      [["--security-opt", "seccomp=/nonexistent.json"], /opening seccomp profile \(\/nonexistent.json\) failed/],
+      [["--security-opt", "whatever"], /invalid --security-opt/],
+      [["--device", "/dev/nonexistent"], /error gathering device information/],
+    ] as [string[], RegExp][]) {
+      const r = sb.run(["run", "--rm", ...flags, "busybox", "true"]);
+      expect([flags, r.code]).toEqual([flags, 125]);
+      expect(r.stderr).toMatch(msg);
+    }
+    expect(sb.containerIds().length).toBe(before);
+  });
+});
