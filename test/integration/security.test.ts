@@ -2,9 +2,12 @@
 // that lift a default (--privileged, --cap-add, --security-opt) lift exactly that one.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { IS_ROOT, useSandbox } from "./harness";
+import { attachDeviceProgramV2, writeDeviceRulesV1 } from "../../src/security/device-cgroup";
+import { DEFAULT_DEVICE_RULES } from "../../src/security/devices";
+import type { DeviceRule } from "../../src/security/spec";
+import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 const sb = useSandbox("security");
 const hostStatus = readFileSync("/proc/self/status", "utf8");
@@ -209,5 +212,55 @@ describe.skipIf(!IS_ROOT)("flags that lift a default lift exactly that", () => {
       expect(r.stderr).toMatch(msg);
     }
     expect(sb.containerIds().length).toBe(before);
+  });
+});
+
+/** The mountpoint of a cgroup filesystem ("cgroup2", or the v1 hierarchy with `controller`). */
+function cgroupMount(fstype: "cgroup2" | "cgroup", controller?: string): string | undefined {
+  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+    const [pre, post] = line.split(" - ");
+    if (!post) continue;
+    const [type, , opts] = post.split(" ");
+    if (type !== fstype) continue;
+    if (controller && !opts.split(",").includes(controller)) continue;
+    return pre.split(" ")[4];
+  }
+  return undefined;
+}
+
+describe.skipIf(!IS_ROOT)("device cgroup rules on the kernel's own cgroups", () => {
+  const rules: DeviceRule[] = [...DEFAULT_DEVICE_RULES, { allow: true, type: "b", major: 7, minor: 7, access: "r" }];
+  // in the cgroup, the shell may use /dev/null, read /dev/loop7, and nothing else
+  const script = (procs: string) =>
+    `echo $$ > ${procs} || exit 99; head -c 1 /dev/null && echo NULL; head -c 1 /dev/loop7 && echo READ7; ` +
+    "head -c 1 /dev/loop6 && echo READ6; true > /dev/loop7 && echo WRITE7; true";
+
+  function inCgroup(dir: string, apply: () => void): string {
+    mkdirSync(dir);
+    try {
+      apply();
+      const r = Bun.spawnSync(["sh", "-c", script(`${dir}/cgroup.procs`)]);
+      expect(r.exitCode).toBe(0);
+      return r.stdout.toString();
+    } finally {
+      // the shell has exited; the kernel may take a moment to see the cgroup empty
+      void eventually(() => { try { rmdirSync(dir); return true; } catch { return false; } });
+    }
+  }
+
+  const v1 = cgroupMount("cgroup", "devices");
+  test.skipIf(!v1)("v1: devices.deny a, then the allow list", async () => {
+    const dir = `${v1}/mydocker-sectest-${process.pid}`;
+    expect(inCgroup(dir, () => writeDeviceRulesV1(dir, rules))).toBe("NULL\nREAD7\n");
+    await eventually(() => !existsSync(dir));
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  const v2 = cgroupMount("cgroup2");
+  test.skipIf(!v2)("v2: a BPF_PROG_TYPE_CGROUP_DEVICE program", async () => {
+    const dir = `${v2}/mydocker-sectest-${process.pid}`;
+    expect(inCgroup(dir, () => attachDeviceProgramV2(dir, rules))).toBe("NULL\nREAD7\n");
+    await eventually(() => !existsSync(dir));
+    expect(existsSync(dir)).toBe(false);
   });
 });
