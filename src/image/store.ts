@@ -143,10 +143,15 @@ export class ImageStore {
 
   /** Stores a config (its layers must be present) and returns the image id. */
   addImage(config: ImageConfig): string {
+    return this.addImageConfigBytes(Buffer.from(JSON.stringify(config)));
+  }
+
+  /** Stores config bytes exactly as given (load/pull: the id is their digest); layers must be present. */
+  addImageConfigBytes(bytes: Buffer): string {
     this.ensure();
-    for (const d of config.rootfs.diff_ids)
+    const config = JSON.parse(bytes.toString("utf8")) as ImageConfig;
+    for (const d of config.rootfs?.diff_ids ?? [])
       if (!existsSync(`${layerDir(this.layersDir, d)}/diff`)) throw new NotFoundError(`layer ${d} is missing from the store`);
-    const bytes = Buffer.from(JSON.stringify(config));
     const hex = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
     const path = `${this.imagedb}/${hex}.json`;
     if (!existsSync(path)) atomicWrite(path, bytes);
