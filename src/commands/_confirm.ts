@@ -1,19 +1,13 @@
-// The "Are you sure you want to continue? [y/N]" of prune verbs; -f/--force skips it.
+// Docker's "Are you sure you want to continue? [y/N]" for prune verbs (answer read from stdin).
 
 import { readSync } from "node:fs";
 import { err } from "../output";
 
-export function confirm(warning: string): boolean {
-  err(`${warning}\nAre you sure you want to continue? [y/N] `);
+export function confirm(question: string): boolean {
+  err(question);
   const buf = Buffer.alloc(64);
-  let line = "";
-  try {
-    for (;;) {
-      const n = readSync(0, buf, 0, buf.length, null);
-      if (n === 0) break;
-      line += buf.toString("utf8", 0, n);
-      if (line.includes("\n")) break;
-    }
-  } catch { /* no stdin: treat as "no" */ }
-  return /^\s*y(es)?\s*$/i.test(line.split("\n")[0]);
+  let n = 0;
+  try { n = readSync(0, buf, 0, buf.length, null); } catch { return false; }
+  const answer = buf.toString("utf8", 0, n).trim().toLowerCase();
+  return answer === "y" || answer === "yes";
 }

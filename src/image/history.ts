@@ -1,7 +1,7 @@
 // `history`: an image's history entries, newest first, each paired with the layer it made
 // (entries with empty_layer make none), as Docker lists them.
 
-import { layerSize } from "../storage/layer";
+import { layerSize } from "../storage/layer-paths";
 import type { Image, ImageStore } from "./store";
 
 export interface HistoryRow {

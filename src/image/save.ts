@@ -11,7 +11,7 @@
 
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { InvalidInputError, NotFoundError } from "../errors";
-import { layerDir } from "../storage/layer";
+import { layerDir } from "../storage/layer-paths";
 import { fdSink, TarWriter } from "../storage/tar-writer";
 import { familiarName, familiarString, parseReference, splitTagKey } from "./reference";
 import type { Image, ImageStore } from "./store";

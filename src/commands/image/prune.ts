@@ -20,9 +20,10 @@ export default defineVerb({
   run({ args, globals }) {
     if (args._.length) throw new InvalidInputError(`"mydocker image prune" accepts no arguments.\nSee 'mydocker image prune --help'.`);
     const all = bool(args, "all");
-    if (!bool(args, "force") && !confirm(all
+    const warning = all
       ? "WARNING! This will remove all images without at least one container associated to them."
-      : "WARNING! This will remove all dangling images.")) return;
+      : "WARNING! This will remove all dangling images.";
+    if (!bool(args, "force") && !confirm(`${warning}\nAre you sure you want to continue? [y/N] `)) return;
     const used = new Set(listContainers(new ContainerStore(globals.root)).map((c) => c.config.Image));
     const { lines, reclaimed } = pruneImages(new ImageStore(globals.root), used, all);
     out((lines.length ? `Deleted Images:\n${lines.join("\n")}\n\n` : "") + `Total reclaimed space: ${humanSize(reclaimed)}\n`);

@@ -20,7 +20,7 @@ export default defineVerb({
   run({ args, globals }) {
     if (args._.length) throw new InvalidInputError(`"mydocker volume prune" accepts no arguments.\nSee 'mydocker volume prune --help'.`);
     const all = bool(args, "all");
-    if (!bool(args, "force") && !confirm("WARNING! This will remove anonymous local volumes not used by at least one container.")) return;
+    if (!bool(args, "force") && !confirm("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")) return;
     const store = new VolumeStore(globals.root);
     const containers = new ContainerStore(globals.root);
     const deleted: string[] = [];
