@@ -6,13 +6,13 @@
 // (storage/mount-target.ts); below it nothing is followed: symlinks are copied as symlinks, and
 // every directory is read by name from its parent, which no container process can change yet.
 
-import { chownSync, copyFileSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, chmodSync, utimesSync, type Stats } from "node:fs";
+import { chownSync, copyFileSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, statSync, symlinkSync, chmodSync, utimesSync, type Stats } from "node:fs";
 import { makedev, mknodAt, O_DIRECTORY, O_PATH, openAt, closeFd, S_IFBLK, S_IFCHR, S_IFIFO } from "../sys/fs";
 import { major, minor } from "./tar-writer";
 
 export function copyUpIfEmpty(source: string, volumeDir: string): void {
   let st: Stats;
-  try { st = lstatSync(source); } catch { return; }
+  try { st = statSync(source); } catch { return; } // source is a /proc/self/fd magic link: follow it
   if (!st.isDirectory() || readdirSync(volumeDir).length > 0) return;
   const entries = readdirSync(source);
   if (entries.length === 0) return;

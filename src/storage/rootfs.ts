@@ -121,8 +121,11 @@ export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean): v
     }
     if (m.copyUp && isDirSource) copyUpIfEmpty(t, m.source);
     mount(m.source, t, null, MS_BIND | MS_REC);
-    if (m.readonly) mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC);
   });
+  // the fd above still names the directory under the new mount: a remount needs the mount's own
+  // root, which a fresh lookup of the same target now reaches
+  if (m.readonly && m.type !== "tmpfs")
+    withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY));
 }
 
 /** pivot_root(".", ".") then detach the old root: no temporary directory needed. */

@@ -1,7 +1,7 @@
 // Named and anonymous volumes under ROOT/volumes:
 //   <name>/_data        the volume's content (what containers mount)
 //   <name>/volume.json  Docker's volume object (Name, Driver, Mountpoint, CreatedAt, Labels, …)
-//   lock                held for create/remove, so a volume is never half made or half deleted
+//   .lock               held for create/remove, so a volume is never half made or half deleted
 // Which containers use a volume is read from their records (the container module knows them);
 // this store knows only volumes.
 
@@ -50,7 +50,7 @@ export class VolumeStore {
 
   locked<T>(fn: () => T): T {
     if (!existsSync(this.dir)) mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    return withLock(`${this.dir}/lock`, fn);
+    return withLock(`${this.dir}/.lock`, fn);
   }
 
   find(name: string): Volume | undefined {
