@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
 import { runTrue } from "./run-true";
 
@@ -11,6 +12,8 @@ type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResu
 const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
   lifecycle,
+  load: loadBench,
+  commit: commitBench,
 };
 
 function render(r: SuiteResult): string {
