@@ -6,6 +6,7 @@ import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
 import { pullFlags } from "./_flags-pull";
+import { storageFlags } from "./_flags-storage";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
@@ -29,7 +30,7 @@ export const coreFlags: Flags = {
   init: { type: "boolean", description: "Run an init inside the container that forwards signals and reaps processes" },
 };
 
-export const runFlags: Flags = { ...coreFlags, ...pullFlags };
+export const runFlags: Flags = { ...coreFlags, ...pullFlags, ...storageFlags };
 
 export function toCreateOptions(args: ParsedArgs, verb: string): CreateOptions {
   const [image, ...command] = args._;

@@ -10,7 +10,7 @@
 import { chmodSync, lstatSync, rmSync, writeSync } from "node:fs";
 import { InvalidInputError, SyscallError } from "../errors";
 import {
-  closeFd, fchmodFd, fchownAt, fchownFd, fsetxattr, linkAt, lsetxattr, makedev, mkdirAt, mknodAt,
+  closeFd, fchmodFd, fchownAt, fchownFd, fsetxattr, linkAt, makedev, mkdirAt, mknodAt,
   O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_WRONLY, O_CREAT, openat2, openAt,
   RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, S_IFBLK, S_IFCHR, S_IFIFO, symlinkAt, unlinkAt, utimesAt,
 } from "../sys/fs";
@@ -153,7 +153,9 @@ export class SafeExtractor implements TarSink {
     if (name === ".wh..wh..opq") {
       const dirfd = this.openDir(parent);
       try {
-        lsetxattr(`/proc/self/fd/${dirfd}`, "trusted.overlay.opaque", Buffer.from("y"));
+        // through a real fd: lsetxattr on /proc/self/fd/N would address the magic link itself
+        const real = openat2(dirfd, ".", O_RDONLY | O_DIRECTORY, 0, RESOLVE);
+        try { fsetxattr(real, "trusted.overlay.opaque", Buffer.from("y"), parent.join("/") || "/"); } finally { closeFd(real); }
       } finally { closeFd(dirfd); }
       return;
     }
