@@ -119,6 +119,15 @@ describe.skipIf(!IS_ROOT)("volumes", () => {
     rmSync(host, { recursive: true, force: true });
   });
 
+  test("a volume on /etc keeps the container's own hostname, hosts and resolv.conf on top", () => {
+    const out = sb.ok(["run", "--rm", "-h", "etc-host", "-v", "etcvol:/etc", "busybox", "sh", "-c", "cat /etc/hostname; grep -c root /etc/passwd"]);
+    expect(out).toBe("etc-host\n1");
+    const host = `${sb.root}/hosts-file`;
+    require("node:fs").writeFileSync(host, "10.0.0.1 mine\n");
+    expect(sb.ok(["run", "--rm", "-v", `${host}:/etc/hosts:ro`, "busybox", "cat", "/etc/hosts"])).toBe("10.0.0.1 mine");
+    sb.ok(["volume", "rm", "etcvol"]);
+  });
+
   test("nothing is left on the host", () => {
     expect(sb.leftovers()).toEqual([]);
   });
