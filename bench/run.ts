@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
 import { runTrue } from "./run-true";
 import { pull } from "./pull";
@@ -13,6 +14,8 @@ const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
   lifecycle,
   pull,
+  load: loadBench,
+  commit: commitBench,
 };
 
 function render(r: SuiteResult): string {

@@ -32,11 +32,18 @@ Common Commands:
 
 Management Commands:
   container Manage containers
+  image     Manage images
+  volume    Manage volumes
 
 Commands:
+  commit    Create a new image from a container's changes
+  cp        Copy files/folders between a container and the local filesystem
   create    Create a new container
+  export    Export a container's filesystem as a tar archive
+  history   Show the history of an image
   inspect   Return low-level information on containers and images
   kill      Kill one or more running containers
+  load      Load an image from a tar archive or STDIN
   login     Log in to a registry
   logout    Log out from a registry
   logs      Fetch the logs of a container
@@ -44,8 +51,10 @@ Commands:
   restart   Restart one or more containers
   rm        Remove one or more containers
   rmi       Remove one or more images
+  save      Save one or more images to a tar archive (streamed to STDOUT by default)
   start     Start one or more stopped containers
   stop      Stop one or more running containers
+  tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top       Display the running processes of a container
   version   Show the mydocker version information
   wait      Block until one or more containers stop, then print their exit codes

@@ -10,5 +10,4 @@ export const securityFlags: Flags = {
   device: { type: "string", multiple: true, description: "Add a host device to the container" },
   ulimit: { type: "string", multiple: true, description: "Ulimit options" },
   sysctl: { type: "string", multiple: true, description: "Sysctl options" },
-  "read-only": { type: "boolean", description: "Mount the container's root filesystem as read only" },
 };

@@ -7,6 +7,7 @@ import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
 import { pullFlags } from "./_flags-pull";
 import { securityFlags } from "./_flags-security";
+import { storageFlags } from "./_flags-storage";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
@@ -33,6 +34,7 @@ export const coreFlags: Flags = {
 export const runFlags: Flags = {
   ...coreFlags,
   ...pullFlags,
+  ...storageFlags,
   ...securityFlags,
 };
 

@@ -18,6 +18,8 @@ import type { ContainerStore } from "./store";
 export interface ModuleContext {
   globals: Globals;
   store: ContainerStore;
+  /** `rm -v`: the remove hook also deletes the container's anonymous volumes. */
+  removeVolumes?: boolean;
 }
 
 export interface ContainerModule {
@@ -33,6 +35,7 @@ export interface ContainerModule {
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
   return [
+    (await import("./volume-module")).volumeModule,
     (await import("./security-module")).securityModule,
   ];
 }
