@@ -193,10 +193,12 @@ describe.skipIf(!IS_ROOT)("flags that lift a default lift exactly that", () => {
     expect(r.stderr).toContain("Operation not permitted");
   });
 
-  test("--read-only: the root filesystem cannot be written, /dev/shm still can", () => {
+  test("--read-only: the root filesystem cannot be written, /dev/shm still can, /tmp only through --tmpfs", () => {
     const r = sh("touch /x || echo ROOT; touch /tmp/x || echo TMP; touch /dev/shm/x && echo SHM", ["--read-only"]);
     expect(r.stdout).toBe("ROOT\nTMP\nSHM\n");
     expect(r.stderr).toContain("Read-only file system");
+    const t = sh("touch /x || echo ROOT; touch /tmp/x && echo TMP", ["--read-only", "--tmpfs", "/tmp"]);
+    expect(t.stdout).toBe("ROOT\nTMP\n");
   });
 
   test("bad security flags fail with 125 and leave nothing", () => {
