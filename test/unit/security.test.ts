@@ -214,3 +214,27 @@ describe("computeSecurity", () => {
     });
   });
 });
+
+describe("where the device rules go", () => {
+  const { deviceCgroupTarget } = require("../../src/container/security-module");
+  test("the v1 devices hierarchy, else a program on the cgroup2 directory", () => {
+    const hybrid = { mode: "hybrid", mounts: { memory: "/sys/fs/cgroup/memory", devices: "/sys/fs/cgroup/devices", "": "/sys/fs/cgroup/unified" }, path: "mydocker/abc" };
+    expect(deviceCgroupTarget(hybrid)).toEqual({ v1: "/sys/fs/cgroup/devices/mydocker/abc" });
+    expect(deviceCgroupTarget({ mode: "v1", mounts: { "cpu,devices": "/cg/x" }, path: "p" })).toEqual({ v1: "/cg/x/p" });
+    expect(deviceCgroupTarget({ mode: "v2", mounts: { "": "/sys/fs/cgroup" }, path: "mydocker/abc" })).toEqual({ v2: "/sys/fs/cgroup/mydocker/abc" });
+    expect(deviceCgroupTarget({ mode: "hybrid", mounts: { memory: "/m", "": "/u" }, path: "p" })).toEqual({ v2: "/u/p" });
+    expect(deviceCgroupTarget(undefined)).toEqual({});
+  });
+});
+
+describe("seccomp program cache", () => {
+  const { cacheBytes, cachePath, readCached } = require("../../src/security/seccomp/cache");
+  test("off outside a compiled mydocker; the file format round-trips", () => {
+    expect(cachePath("/tmp", null, "00000000a80425fb")).toBeNull();
+    const dir = mkdtempSync(`${tmpdir()}/sccache-`);
+    const program = new Uint8Array(16).map((_, i) => i);
+    require("node:fs").writeFileSync(`${dir}/x.bpf`, cacheBytes({ program, flags: 2 }));
+    expect(readCached(`${dir}/x.bpf`)).toEqual({ program, flags: 2 });
+    expect(readCached(`${dir}/missing.bpf`)).toBeNull();
+  });
+});
