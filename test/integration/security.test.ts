@@ -2,7 +2,7 @@
 // that lift a default (--privileged, --cap-add, --security-opt) lift exactly that one.
 
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { attachDeviceProgramV2, writeDeviceRulesV1 } from "../../src/security/device-cgroup";
 import { DEFAULT_DEVICE_RULES } from "../../src/security/devices";
@@ -108,6 +108,49 @@ describe.skipIf(!IS_ROOT)("security defaults", () => {
     const r = sh("h=$(ulimit -Hn); ulimit -Hn $((h + 1)) && echo RAISED; ulimit -Hn");
     expect(r.stdout).toBe(hostHard);
     expect(r.stderr).toContain("error setting limit: Operation not permitted");
+  });
+
+  test("mydocker's binary, as the container's first process runs it, cannot be reopened for writing", async () => {
+    // Catch `mydocker _init` (the container's PID 1 before it execs the command) and hold its
+    // exe; once nothing runs the binary any more, reopening it for writing must still fail:
+    // init runs it through a read-only bind mount (CVE-2019-5736). Opening writes nothing.
+    const cli = sb.spawn(["run", "-d", "--name", "exe-probe", "busybox", "sleep", "30"]);
+    let fd = -1;
+    for (const deadline = Date.now() + 10_000; fd < 0 && Date.now() < deadline;) {
+      for (const pid of readdirSync("/proc")) {
+        if (!/^\d+$/.test(pid)) continue;
+        try {
+          const cmd = readFileSync(`/proc/${pid}/cmdline`, "latin1");
+          if (cmd.includes("\0_init\0") && cmd.includes(sb.root)) { fd = openSync(`/proc/${pid}/exe`, "r"); break; }
+        } catch { /* gone */ }
+      }
+    }
+    expect(await cli.exited).toBe(0);
+    try {
+      expect(fd).toBeGreaterThanOrEqual(0);
+      let outcome = "opened for writing";
+      try { closeSync(openSync(`/proc/self/fd/${fd}`, "a")); } catch (e: any) { outcome = e.code; }
+      expect(outcome).toBe("EROFS");
+    } finally {
+      if (fd >= 0) closeSync(fd);
+      sb.run(["rm", "-f", "exe-probe"]);
+    }
+  });
+
+  test("the shim a container runs (--init) is a sealed memfd: it cannot be rewritten", async () => {
+    const id = sb.ok(["run", "-d", "--init", "busybox", "sleep", "30"]);
+    const pid = sb.ok(["inspect", "-f", "{{.State.Pid}}", id]);
+    const fd = openSync(`/proc/${pid}/exe`, "r");
+    try {
+      expect(readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0")[0]).toBe("mydocker-init");
+      sb.ok(["rm", "-f", id]); // nothing runs this memfd any more: only the seals protect it
+      let outcome = "written";
+      try {
+        const w = openSync(`/proc/self/fd/${fd}`, "a");
+        try { require("node:fs").writeSync(w, "x"); } finally { closeSync(w); }
+      } catch (e: any) { outcome = e.code; }
+      expect(outcome).toBe("EPERM");
+    } finally { closeSync(fd); }
   });
 
   test("no file descriptor of mydocker leaks into the container", () => {
