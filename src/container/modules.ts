@@ -32,7 +32,9 @@ export interface ContainerModule {
 
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
-  return [];
+  return [
+    (await import("./cgroup-module")).cgroupModule,
+  ];
 }
 
 /** Runs one hook on every module; on failure undoes the modules that already ran it. */
