@@ -30,6 +30,8 @@ Commands:
   import    Import the contents from a tarball to create a filesystem image
   rmi       Remove one or more images
   version   Show the mydocker version information
+  update    Update configuration of one or more containers
+  stats     Display a live stream of container(s) resource usage statistics
 
 Run 'mydocker COMMAND --help' for more information on a command.
 `;

@@ -14,6 +14,8 @@ export const VERBS: Record<string, Loader> = {
   import: () => import("./import"),
   rmi: () => import("./rmi"),
   version: () => import("./version"),
+  update: () => import("./update"),
+  stats: () => import("./stats"),
   // hidden verbs the shim and the container's first process call back into
   _init: () => import("./_init"),
   _cleanup: () => import("./_cleanup"),
@@ -28,6 +30,8 @@ export const ALIASES: Record<string, string[]> = {
   "container ps": ["ps"],
   "container rm": ["rm"],
   "container inspect": ["inspect"],
+  "container update": ["update"],
+  "container stats": ["stats"],
   "image ls": ["images"],
   "image list": ["images"],
   "image import": ["import"],
