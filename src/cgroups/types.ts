@@ -100,6 +100,14 @@ export interface CgroupManager {
   /** The cgroup.procs files a process writes its pid (or "0") to, to join the cgroup everywhere. */
   procsFiles(): string[];
   addProcess(pid: number): void;
+  /**
+   * The cgroup.procs files a process may join before execve because their controllers neither
+   * charge nor restrict its start-up (all but memory, pids, cpu and devices, whose charges,
+   * limits and rules must start at execve). Joined while init is still starting, they also take
+   * the kernel's cost of a first cgroup migration (an RCU grace period) off init's path.
+   * Empty on v2 (one hierarchy).
+   */
+  earlyProcsFiles(): string[];
   /** Pids of the processes in the cgroup. */
   pids(): number[];
   stats(): CgroupStats;

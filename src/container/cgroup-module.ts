@@ -2,7 +2,9 @@
 //   configure  parse and check the resource flags, fill HostConfig (Memory, NanoCpus, …)
 //   prepare    make the container's cgroup in every hierarchy and write its limits; record the
 //              cgroup.procs files _init joins right before execve (Runtime.cgroupProcs: also what
-//              `exec` joins) and the file the monitor reads OOM kills from (Extensions.oomFile)
+//              `exec` joins) and the file the monitor reads OOM kills from (Extensions.oomFile);
+//              the monitor places the new process at once in the cgroups that neither charge
+//              nor restrict its start-up (Extensions.cgroupEarlyProcs)
 //   release    remove the cgroup and the `mydocker` parents it leaves empty
 // The cgroup is reopened later (stats, update, release) from Extensions.cgroup, not re-derived.
 
@@ -72,6 +74,8 @@ export const cgroupModule: ContainerModule = {
     }
     config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
     config.Runtime.cgroupProcs = cgroup.procsFiles();
+    // the monitor places the new process in these at once, while init is still starting
+    config.Extensions.cgroupEarlyProcs = cgroup.earlyProcsFiles();
     const oomFile = cgroup.oomFile();
     if (oomFile) config.Extensions.oomFile = oomFile;
     else delete config.Extensions.oomFile;

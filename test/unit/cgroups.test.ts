@@ -156,6 +156,20 @@ describe("cgroup v1 manager", () => {
     expect(() => fake.write(`${mounts.cpuset}/bare/cgroup.procs`, "1")).toThrow(/ENOSPC/);
   });
 
+  test("only hierarchies that neither charge nor restrict start-up are joined early", () => {
+    const mounts = v1Host();
+    const m = new CgroupV1Manager({ ...mounts, "": fake.mountV2([]) }, "mydocker/c1", fake);
+    const early = m.earlyProcsFiles().map((f) => f.split("/").slice(-4, -3)[0]);
+    expect(early.sort()).toEqual(["blkio", "cpuacct", "cpuset", "name=systemd", "unified"]);
+    expect(m.procsFiles()).toHaveLength(9);
+    expect(new CgroupV2Manager("/sys/fs/cgroup", "mydocker/c1").earlyProcsFiles()).toEqual([]);
+  });
+
+  test("co-mounted cpu,cpuacct is joined late, like cpu", () => {
+    const co = new CgroupV1Manager(v1Host({ comounted: true }), "mydocker/c1", fake);
+    expect(co.earlyProcsFiles().some((f) => f.includes("cpu,cpuacct"))).toBe(false);
+  });
+
   test("co-mounted cpu,cpuacct: one directory gets the cpu files and gives the CPU usage", () => {
     const mounts = v1Host({ comounted: true });
     const m = new CgroupV1Manager(mounts, "mydocker/c1", fake);

@@ -16,6 +16,9 @@ import { pids } from "./pids";
 
 const CONTROLLERS: Record<string, V1Controller> = { memory, cpu, cpuacct, cpuset, pids, blkio };
 
+/** Controllers a process must join only right before execve (see earlyProcsFiles). */
+const LATE_CONTROLLERS = new Set(["memory", "pids", "cpu", "devices"]);
+
 /** The key of the cgroup2 hierarchy in `mounts`, as /proc/PID/cgroup spells it ("0::/path"). */
 export const UNIFIED_KEY = "";
 
@@ -69,6 +72,12 @@ export class CgroupV1Manager implements CgroupManager {
 
   addProcess(pid: number): void {
     for (const f of this.procsFiles()) this.fs.write(f, String(pid));
+  }
+
+  earlyProcsFiles(): string[] {
+    return Object.entries(this.paths)
+      .filter(([key]) => !key.split(",").some((c) => LATE_CONTROLLERS.has(c)))
+      .map(([, dir]) => `${dir}/cgroup.procs`);
   }
 
   pids(): number[] {

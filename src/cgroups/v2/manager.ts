@@ -89,6 +89,10 @@ export class CgroupV2Manager implements CgroupManager {
     this.fs.write(`${this.dir}/cgroup.procs`, String(pid));
   }
 
+  earlyProcsFiles(): string[] {
+    return []; // one hierarchy holds every controller: the process joins it at execve
+  }
+
   pids(): number[] {
     return readPids(this.fs, `${this.dir}/cgroup.procs`);
   }
