@@ -5,9 +5,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
 import { runTrue } from "./run-true";
+import { cgroups } from "./cgroups";
 
 const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   "run-true": runTrue,
+  cgroups,
 };
 
 function render(r: SuiteResult): string {
