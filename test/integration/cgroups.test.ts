@@ -146,7 +146,7 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
     } finally {
       sb.run(["rm", "-f", "oom", "oom-d", "notoom"]);
     }
-  });
+  }, 30_000);
 
   test("a fork bomb is stopped by --pids-limit and ended by rm -f", async () => {
     const id = sb.ok(["run", "-d", "--pids-limit", "16", "busybox", "sh", "-c", "b() { b | b & }; b; sleep 600"]);
@@ -162,7 +162,7 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
       sb.ok(["rm", "-f", id]);
     }
     expect(existsSync(cgDir("pids", id))).toBe(false);
-  });
+  }, 30_000);
 
   test("update changes the limits of a running container; bad values change nothing", () => {
     const id = sb.ok(["run", "-d", "--name", "upd", "-m", "100m", "busybox", "top"]);
@@ -191,7 +191,7 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
     }
   });
 
-  test("stats: Docker's columns, the memory limit, JSON, printed once when not on a terminal", () => {
+  test("stats: Docker's columns, the memory limit, JSON; once when not on a terminal, refreshed on one", async () => {
     const id = sb.ok(["run", "-d", "--name", "st", "-m", "100m", "busybox", "sh", "-c", "while :; do :; done"]);
     try {
       const table = sb.ok(["stats", "--no-stream"]).split("\n");
@@ -208,10 +208,20 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
       expect(once.stdout.trim().split("\n")).toHaveLength(2);
       expect(sb.ok(["stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "st"])).toBe("st 1");
       expect(sb.run(["stats", "--no-stream", "nosuch"]).code).toBe(125);
+      // on a terminal the table is redrawn in place every second until interrupted
+      const tty = Bun.spawn(["script", "-qc", `${BIN} --root ${sb.root} stats --format '{{.Name}} {{.MemUsage}}' st`, "/dev/null"],
+        { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+      await Bun.sleep(2800);
+      tty.kill(15);
+      await tty.exited;
+      const screen = await new Response(tty.stdout).text();
+      expect(screen.split("\x1b[2J\x1b[H").length - 1).toBeGreaterThanOrEqual(2);
+      expect(screen).toContain("st ");
+      expect(screen).toContain("/ 100MiB");
     } finally {
       sb.ok(["rm", "-f", "st"]);
     }
-  });
+  }, 30_000);
 
   test("invalid values: exit 125, one line naming the problem, nothing created", () => {
     const cases: [string[], RegExp][] = [
