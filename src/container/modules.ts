@@ -18,6 +18,8 @@ import type { ContainerStore } from "./store";
 export interface ModuleContext {
   globals: Globals;
   store: ContainerStore;
+  /** `rm -v`: the remove hook also deletes the container's anonymous volumes. */
+  removeVolumes?: boolean;
 }
 
 export interface ContainerModule {
@@ -34,6 +36,7 @@ export interface ContainerModule {
 export async function loadModules(): Promise<ContainerModule[]> {
   return [
     (await import("./cgroup-module")).cgroupModule,
+    (await import("./volume-module")).volumeModule,
   ];
 }
 
