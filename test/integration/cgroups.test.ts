@@ -186,6 +186,13 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
       expect(cgFile("memory", id, "memory.limit_in_bytes")).toBe(String(64 << 20));
       expect(cgFile("cpuset", id, "cpuset.cpus")).toBe("0");
       expect(sb.run(["update", "upd"]).code).toBe(125);
+      // a container that is not running keeps the new values for its next start
+      sb.ok(["stop", "-t", "0", "upd"]);
+      expect(existsSync(cgDir("memory", id))).toBe(false);
+      expect(sb.ok(["update", "-m", "48m", "upd"])).toBe("upd");
+      sb.ok(["start", "upd"]);
+      expect(cgFile("memory", id, "memory.limit_in_bytes")).toBe(String(48 << 20));
+      expect(cgFile("pids", id, "pids.max")).toBe("max");
     } finally {
       sb.ok(["rm", "-f", "upd"]);
     }
