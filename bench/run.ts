@@ -8,10 +8,12 @@ import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
 import { runTrue } from "./run-true";
 import { pull } from "./pull";
+import { cgroups } from "./cgroups";
 
 type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResult[]>;
 const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
+  cgroups,
   lifecycle,
   pull,
   load: loadBench,

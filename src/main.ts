@@ -53,9 +53,11 @@ Commands:
   rmi       Remove one or more images
   save      Save one or more images to a tar archive (streamed to STDOUT by default)
   start     Start one or more stopped containers
+  stats     Display a live stream of container(s) resource usage statistics
   stop      Stop one or more running containers
   tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top       Display the running processes of a container
+  update    Update configuration of one or more containers
   version   Show the mydocker version information
   wait      Block until one or more containers stop, then print their exit codes
 

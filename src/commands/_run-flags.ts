@@ -8,6 +8,7 @@ import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
 import { pullFlags } from "./_flags-pull";
 import { securityFlags } from "./_flags-security";
 import { storageFlags } from "./_flags-storage";
+import { resourceFlags } from "./_flags-resources";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
@@ -35,6 +36,7 @@ export const runFlags: Flags = {
   ...coreFlags,
   ...pullFlags,
   ...storageFlags,
+  ...resourceFlags,
   ...securityFlags,
 };
 

@@ -37,6 +37,8 @@ export const VERBS: Record<string, Loader> = {
   top: () => import("./top"),
   rename: () => import("./rename"),
   container: () => import("./container"),
+  update: () => import("./update"),
+  stats: () => import("./stats"),
   // hidden verbs the shim and the container's first process call back into
   _init: () => import("./_init"),
   _cleanup: () => import("./_cleanup"),
@@ -60,6 +62,8 @@ export const ALIASES: Record<string, string[]> = {
   "container logs": ["logs"],
   "container top": ["top"],
   "container rename": ["rename"],
+  "container update": ["update"],
+  "container stats": ["stats"],
   "image ls": ["images"],
   "image list": ["images"],
   "image import": ["import"],

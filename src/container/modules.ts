@@ -35,6 +35,7 @@ export interface ContainerModule {
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
   return [
+    (await import("./cgroup-module")).cgroupModule,
     (await import("./volume-module")).volumeModule,
     (await import("./security-module")).securityModule,
   ];
