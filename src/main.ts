@@ -30,6 +30,8 @@ Commands:
   import    Import the contents from a tarball to create a filesystem image
   rmi       Remove one or more images
   version   Show the mydocker version information
+  network   Manage networks
+  port      List port mappings or a specific mapping for the container
 
 Run 'mydocker COMMAND --help' for more information on a command.
 `;

@@ -5,6 +5,7 @@
 import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
+import { networkFlags } from "./_flags-network";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
@@ -27,7 +28,7 @@ export const coreFlags: Flags = {
   network: { type: "string", alias: ["net"], description: "Connect a container to a network (none)" },
 };
 
-export const runFlags: Flags = { ...coreFlags };
+export const runFlags: Flags = { ...coreFlags, ...networkFlags };
 
 export function toCreateOptions(args: ParsedArgs, verb: string): CreateOptions {
   const [image, ...command] = args._;

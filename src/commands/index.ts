@@ -14,10 +14,13 @@ export const VERBS: Record<string, Loader> = {
   import: () => import("./import"),
   rmi: () => import("./rmi"),
   version: () => import("./version"),
+  network: () => import("./network"),
+  port: () => import("./port"),
   // hidden verbs the shim and the container's first process call back into
   _init: () => import("./_init"),
   _cleanup: () => import("./_cleanup"),
   _prestart: () => import("./_prestart"),
+  "_network-gc": () => import("./_network-gc"),
 };
 
 /** Docker's management-command spellings that map onto a top-level verb. */
@@ -32,4 +35,5 @@ export const ALIASES: Record<string, string[]> = {
   "image list": ["images"],
   "image import": ["import"],
   "image rm": ["rmi"],
+  "container port": ["port"],
 };

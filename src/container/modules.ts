@@ -18,6 +18,8 @@ import type { ContainerStore } from "./store";
 export interface ModuleContext {
   globals: Globals;
   store: ContainerStore;
+  /** fds a `prepare` hook wants the monitor to hold for the container's life (published-port sockets); start.ts passes them on and closes its copies. */
+  passFds?: number[];
 }
 
 export interface ContainerModule {
@@ -32,7 +34,9 @@ export interface ContainerModule {
 
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
-  return [];
+  return [
+    (await import("./network-module")).networkModule,
+  ];
 }
 
 /** Runs one hook on every module; on failure undoes the modules that already ran it. */

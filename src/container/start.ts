@@ -69,7 +69,7 @@ function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean)
  */
 export async function startContainer(globals: Globals, id: string, io: StartIO): Promise<RunningContainer> {
   const store = new ContainerStore(globals.root);
-  const ctx: ModuleContext = { globals, store };
+  const ctx: ModuleContext = { globals, store, passFds: [] };
   return store.lockedAsync(id, async () => {
     const config = store.readConfig(id);
     const state = observe(store, id)!;
@@ -78,7 +78,12 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     if (state.Status === "exited") await releaseRuntime(globals, store, config); // a crashed monitor's leftovers
     for (const f of ["exit.json", "manual-stop", "cleanup-claimed"]) rmSync(`${dir}/${f}`, { force: true });
     const modules = await loadModules();
-    await runHook(modules, "prepare", "release", config, ctx);
+    try {
+      await runHook(modules, "prepare", "release", config, ctx);
+    } catch (e) {
+      for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+      throw e;
+    }
     store.writeConfig(config);
 
     const [ctlParent, ctlChild] = socketpair();
@@ -87,9 +92,14 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     const sync = new LineChannel(syncParent, "container's first process");
     let pid = 0;
     try {
-      spawnShim("monitor", monitorArgs(globals, config, io.attach),
-        [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
-        [ctlChild, syncChild]);
+      try {
+        spawnShim("monitor", monitorArgs(globals, config, io.attach),
+          [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
+          [ctlChild, syncChild, ...ctx.passFds!]);
+      } finally {
+        // the monitor holds its copies (published ports stay reserved exactly while it lives)
+        for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+      }
       closeQuietly(ctlChild);
       closeQuietly(syncChild);
 

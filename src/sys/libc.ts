@@ -62,6 +62,11 @@ const DEFS = {
   setrlimit: { args: [i32, P], returns: i32 },
   if_nametoindex: { args: [P], returns: u32 },
   socket: { args: [i32, i32, i32], returns: i32 },
+  bind: { args: [i32, P, u32], returns: i32 },
+  getsockname: { args: [i32, P, P], returns: i32 },
+  setsockopt: { args: [i32, i32, i32, P, u32], returns: i32 },
+  sendto: { args: [i32, P, u64, i32, P, u32], returns: i64 },
+  recvfrom: { args: [i32, P, u64, i32, P, P], returns: i64 },
   signal: { args: [i32, P], returns: P },
   sigprocmask: { args: [i32, P, P], returns: i32 },
 } as const;

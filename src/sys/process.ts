@@ -171,3 +171,8 @@ export function waitReadable(fd: number, timeoutMs: number): boolean {
     if (rc !== -4) check("poll", String(fd), () => -1);
   }
 }
+
+/** Starts a new session (fails harmlessly, returning false, for a process group leader). */
+export function setsid(): boolean {
+  return sym.setsid() >= 0;
+}
