@@ -21,17 +21,31 @@ Options:
   -D, --debug              Enable debug output
   -v, --version            Print version information and quit
 
-Commands:
+Common Commands:
   run       Create and run a new container from an image
   ps        List containers
-  rm        Remove one or more containers
-  inspect   Return low-level information on containers
   images    List images
   import    Import the contents from a tarball to create a filesystem image
-  rmi       Remove one or more images
-  version   Show the mydocker version information
+
+Management Commands:
+  container Manage containers
   network   Manage networks
+
+Commands:
+  create    Create a new container
+  inspect   Return low-level information on containers and images
+  kill      Kill one or more running containers
+  logs      Fetch the logs of a container
   port      List port mappings or a specific mapping for the container
+  rename    Rename a container
+  restart   Restart one or more containers
+  rm        Remove one or more containers
+  rmi       Remove one or more images
+  start     Start one or more stopped containers
+  stop      Stop one or more running containers
+  top       Display the running processes of a container
+  version   Show the mydocker version information
+  wait      Block until one or more containers stop, then print their exit codes
 
 Run 'mydocker COMMAND --help' for more information on a command.
 `;
@@ -101,23 +115,24 @@ async function main(argv: string[]): Promise<number> {
   return typeof code === "number" ? code : 0;
 }
 
-function report(err: unknown): number {
-  if (err instanceof ExitStatus) return err.code;
-  if (err instanceof MydockerError) {
-    err(`mydocker: ${err.message}\n`);
-    return err.exitCode;
+function report(failure: unknown, debug: boolean): number {
+  if (failure instanceof ExitStatus) return failure.code;
+  if (failure instanceof MydockerError) {
+    err(`mydocker: ${failure.message}\n`);
+    if (debug) err(`${failure.stack}\n`);
+    return failure.exitCode;
   }
-  const e = err as NodeJS.ErrnoException;
+  const e = failure as NodeJS.ErrnoException;
   // node:fs errors already name the syscall and path: "ENOENT: no such file or directory, open '/x'"
-  err(`mydocker: ${e?.message ?? String(err)}\n`);
-  if (process.env.MYDOCKER_DEBUG_STACK) err(`${e?.stack}\n`);
+  err(`mydocker: ${e?.message ?? String(failure)}\n`);
+  if (debug) err(`${e?.stack}\n`);
   return 125;
 }
 
 // A compiled binary sees [bun, /$bunfs/root/main, ...args]; `bun src/main.ts` sees [bun, main.ts, ...args].
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => process.exit(report(err)),
+  (failure) => process.exit(report(failure, process.argv.includes("-D") || process.argv.includes("--debug"))),
 );
 
 export { VERSION };

@@ -26,6 +26,7 @@ export const coreFlags: Flags = {
   "stop-signal": { type: "string", description: "Signal to stop the container" },
   "stop-timeout": { type: "string", description: "Timeout (in seconds) to stop a container" },
   network: { type: "string", alias: ["net"], description: "Connect a container to a network (none)" },
+  init: { type: "boolean", description: "Run an init inside the container that forwards signals and reaps processes" },
 };
 
 export const runFlags: Flags = { ...coreFlags, ...networkFlags };

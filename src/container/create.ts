@@ -7,6 +7,7 @@ import type { Globals } from "../commands/_define";
 import { ContainerCommandError, InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore, type Image } from "../image/store";
 import { hostsContent, resolvConfContent } from "../network/etc-files";
+import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
 import { containerEnv, parseEnvArg, readEnvFile } from "./env";
@@ -99,6 +100,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
     throw new InvalidInputError(`invalid hostname format: ${opts.hostname}`);
   // the network module (network-module.ts) validates the mode and finds the network
   const network = opts.network ?? "bridge";
+  requireOverlayfs();
   const img = images.find(opts.image);
   if (!img) throw new NotFoundError(`Unable to find image '${opts.image}' locally`);
   const { entrypoint, cmd } = resolveCommand(img, opts);

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJsonIfExists, withLock } from "../sys/fs";
-import { layerDir, layerSize, sweepStaging } from "../storage/layer";
+import { layerDir, layerSize, sweepStaging } from "../storage/layer-paths";
 import { familiarString, parseReference, splitTagKey } from "./reference";
 
 export interface ContainerSettings {

@@ -5,6 +5,7 @@
 
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { InvalidInputError } from "../errors";
+import { layerDir } from "./layer-paths";
 import { SafeExtractor } from "./safe-extract";
 import { TarReader } from "./tar-reader";
 
@@ -66,14 +67,6 @@ export function treeSize(dir: string): number {
   return total;
 }
 
-export function layerDir(layersRoot: string, diffId: string): string {
-  return `${layersRoot}/${diffId.replace(/^sha256:/, "")}`;
-}
-
-export function hasLayer(layersRoot: string, diffId: string): boolean {
-  return existsSync(`${layerDir(layersRoot, diffId)}/diff`);
-}
-
 /**
  * Unpacks one layer from a tar stream. The layer lands under its diff id; if that layer exists
  * already, the new copy is discarded (layers are stored once).
@@ -117,21 +110,4 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
   }
 }
 
-export function layerSize(layersRoot: string, diffId: string): number {
-  try {
-    return Number(readFileSync(`${layerDir(layersRoot, diffId)}/size`, "utf8")) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Removes staging directories that a killed unpack left behind. */
-export function sweepStaging(layersRoot: string): void {
-  if (!existsSync(layersRoot)) return;
-  for (const name of readdirSync(layersRoot)) {
-    if (!name.startsWith(".tmp-")) continue;
-    const pid = Number(name.split("-")[1]);
-    if (pid && existsSync(`/proc/${pid}`)) continue;
-    rmSync(`${layersRoot}/${name}`, { recursive: true, force: true });
-  }
-}
+export { hasLayer, layerDir, layerSize, sweepStaging } from "./layer-paths";

@@ -5,13 +5,16 @@
 import { chmodSync, mkdirSync, symlinkSync } from "node:fs";
 import type { MountSpec, RuntimeSpec } from "../container/record";
 import { HostError, SyscallError } from "../errors";
-import { makedev, mknodAt, O_DIRECTORY, O_PATH, openAt, closeFd, S_IFCHR } from "../sys/fs";
+import {
+  closeFd, makedev, mknodAt, O_CREAT, O_DIRECTORY, O_PATH, O_RDONLY, O_WRONLY, openAt, openat2,
+  RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, S_IFCHR, tryOpenat2,
+} from "../sys/fs";
 import {
   MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
   MS_STRICTATIME, mount, pivotRoot, umount,
 } from "../sys/mount";
 import { chdir } from "../sys/process";
-import { withMountTarget } from "./mount-target";
+import { openMountTarget, withMountTarget } from "./mount-target";
 
 /** Stops mount events from reaching the host (the book forgot this and broke hosts). */
 export function makeMountsPrivate(): void {
@@ -77,6 +80,25 @@ export function mountDev(rootfs: string): void {
   symlinkSync("/proc/self/fd/1", `${dev}/stdout`);
   symlinkSync("/proc/self/fd/2", `${dev}/stderr`);
   symlinkSync("/proc/kcore", `${dev}/core`);
+}
+
+/**
+ * /etc/hostname, /etc/hosts and /etc/resolv.conf: /etc is resolved inside the rootfs once, the
+ * three targets are made in it, and each is bind-mounted through its own fd.
+ */
+export function bindEtcFiles(rootfs: string, files: [source: string, name: string][]): void {
+  const etc = openMountTarget(rootfs, "/etc", "dir");
+  try {
+    const real = openat2(etc, ".", O_RDONLY | O_DIRECTORY, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    try {
+      for (const [source, name] of files) {
+        const f = tryOpenat2(real, name, O_WRONLY | O_CREAT, 0o644, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+        if (f >= 0) closeFd(f);
+        const target = openat2(real, name, O_PATH, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+        try { mount(source, `/proc/self/fd/${target}`, null, MS_BIND); } finally { closeFd(target); }
+      }
+    } finally { closeFd(real); }
+  } finally { closeFd(etc); }
 }
 
 export function bindFile(rootfs: string, source: string, dest: string, readonly = false): void {

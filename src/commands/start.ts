@@ -1,0 +1,38 @@
+// `mydocker start [-a] [-i] CONTAINER...`: the same config and filesystem as before.
+
+import { waitAttached } from "../container/attach";
+import { startContainer } from "../container/start";
+import { observe } from "../container/status";
+import { ContainerStore } from "../container/store";
+import { InvalidInputError } from "../errors";
+import { out } from "../output";
+import { bool, defineVerb } from "./_define";
+import { forEachTarget } from "./_targets";
+
+export default defineVerb({
+  meta: { name: "start", description: "Start one or more stopped containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  args: {
+    attach: { type: "boolean", alias: "a", description: "Attach STDOUT/STDERR and forward signals" },
+    interactive: { type: "boolean", alias: "i", description: "Attach container's STDIN" },
+  },
+  async run({ args, globals }) {
+    if (args._.length === 0) throw new InvalidInputError(`"mydocker start" requires at least 1 argument.\nSee 'mydocker start --help'.`);
+    const attach = bool(args, "attach") || bool(args, "interactive");
+    if (attach && args._.length > 1) throw new InvalidInputError("you cannot start and attach multiple containers at once");
+    const store = new ContainerStore(globals.root);
+    if (attach) {
+      const id = store.resolve(args._[0]);
+      const running = await startContainer(globals, id, { stdin: bool(args, "interactive"), attach: true });
+      return waitAttached(globals, running);
+    }
+    return forEachTarget(args._, async (ref) => {
+      const id = store.resolve(ref);
+      const s = observe(store, id);
+      if (s?.Status !== "running" && s?.Status !== "restarting") {
+        const running = await startContainer(globals, id, { stdin: false, attach: false });
+        running.control.close();
+      }
+      out(ref + "\n");
+    });
+  },
+});
