@@ -35,6 +35,7 @@
 #include "shim.h"
 
 #define MAX_JOIN 8
+#define MAX_HOLD 1024
 
 struct monitor_opts {
   const char *exe, *root, *id, *dir, *oom_file, *restart;
@@ -44,6 +45,8 @@ struct monitor_opts {
   int control_fd, sync_fd;
   int join_fds[MAX_JOIN];
   int join_count;
+  int hold_fds[MAX_HOLD]; /* published-port sockets: held while the container runs */
+  int hold_count;
   struct log_writer log;
 };
 
@@ -78,6 +81,10 @@ static void parse_args(int argc, char **argv) {
       if (fd < 0) die("open namespace %s: %s", v, strerror(errno));
       o.join_fds[o.join_count++] = fd;
     }
+    else if (OPT("--hold-fd")) {
+      if (o.hold_count == MAX_HOLD) die("too many --hold-fd");
+      o.hold_fds[o.hold_count++] = atoi(v);
+    }
     else if (OPT("--log")) snprintf(o.log.path, sizeof o.log.path, "%s", v);
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
@@ -91,6 +98,12 @@ static void parse_args(int argc, char **argv) {
 #undef OPT
   }
   if (!o.exe || !o.root || !o.id || !o.dir) die("monitor: --exe, --root, --id and --dir are required");
+}
+
+/* The container is gone for good: its published ports become free before anyone is told. */
+static void release_held(void) {
+  for (int i = 0; i < o.hold_count; i++) close(o.hold_fds[i]);
+  o.hold_count = 0;
 }
 
 static void control_send(const char *line) {
@@ -378,6 +391,7 @@ int monitor_main(int argc, char **argv) {
   if (sigfd < 0) die("signalfd: %s", strerror(errno));
   if (o.control_fd >= 0) set_cloexec(o.control_fd, 1);
   if (o.sync_fd >= 0) set_cloexec(o.sync_fd, 1);
+  for (int i = 0; i < o.hold_count; i++) set_cloexec(o.hold_fds[i], 1);
   if (o.log.path[0] && log_open(&o.log) < 0) die("open log %s: %s", o.log.path, strerror(errno));
 
   struct run_result r;
@@ -386,6 +400,7 @@ int monitor_main(int argc, char **argv) {
   for (int first = 1;; first = 0) {
     run_once(first, &r);
     int again = should_restart(&r, restarts);
+    if (!again) release_held();
     write_exit_file(&r, again);
     if (first || o.control_fd >= 0) {
       char line[128];

@@ -16,7 +16,6 @@
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
-import { bool, list, str } from "../commands/_define";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { syncPortRules } from "../network/bridge";
 import { type Plug, plugContainer, interfaceNames, unplug } from "../network/endpoint";
@@ -87,6 +86,11 @@ function parseAddHost(v: string): { host: string; ip: string } {
 function validDns(v: string): boolean {
   return parseIp(v) !== null || /^[0-9a-fA-F:]+$/.test(v) && v.includes(":");
 }
+
+type Raw = CreateOptions["raw"];
+const str = (raw: Raw, k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : undefined);
+const bool = (raw: Raw, k: string) => raw[k] === true;
+const list = (raw: Raw, k: string): string[] => (Array.isArray(raw[k]) ? (raw[k] as string[]) : typeof raw[k] === "string" ? [raw[k] as string] : []);
 
 function configure(opts: CreateOptions, config: ContainerConfig, ctx: ModuleContext): void {
   const raw = opts.raw;

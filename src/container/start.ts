@@ -93,7 +93,10 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     let pid = 0;
     try {
       try {
-        spawnShim("monitor", monitorArgs(globals, config, io.attach),
+        // passed fds sit at 5, 6, … (after control and sync); the monitor closes them when the
+        // container is gone for good, before it reports the exit
+        const hold = ctx.passFds!.flatMap((_, i) => ["--hold-fd", String(5 + i)]);
+        spawnShim("monitor", [...monitorArgs(globals, config, io.attach), ...hold],
           [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
           [ctlChild, syncChild, ...ctx.passFds!]);
       } finally {

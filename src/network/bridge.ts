@@ -95,7 +95,7 @@ export function isUp(net: NetworkRecord, st: NetworkState, rt: Rtnl): boolean {
 export function bringUp(net: NetworkRecord, st: NetworkState, otherSubnets: Cidr[], daemon: DaemonNetConfig, rt: Rtnl): void {
   const name = net.Mydocker.bridge!;
   withHostLock(() => {
-    let link = rt.link(name);
+    const link = rt.link(name);
     if (link && link.alias !== bridgeAlias(net)) {
       throw new ConflictError(`cannot bring up network ${net.Name}: a device named ${name} already exists and is not this network's bridge`);
     }
@@ -106,27 +106,30 @@ export function bringUp(net: NetworkRecord, st: NetworkState, otherSubnets: Cidr
     const clash = hostOverlap(rt, subnet, link?.index);
     if (clash) throw new ConflictError(`cannot bring up network ${net.Name}: its subnet ${cfg.Subnet} overlaps ${clash} on this host`);
     const mtu = net.Mydocker.mtu ?? daemon.mtu;
-    let index = link?.index;
-    if (!link) {
-      index = rt.createBridge(name, mtu, bridgeAlias(net));
-      log.debug(`created bridge ${name}`);
-    } else {
-      rt.setUp(link.index, name);
+    const created = !link;
+    const index = link ? link.index : rt.createBridge(name, mtu, bridgeAlias(net));
+    try {
+      if (link) rt.setUp(index, name);
+      const present = rt.addresses().some((a) => a.index === index && a.ip === cfg.Gateway);
+      if (!present) rt.addAddress(index, name, cfg.Gateway, subnet.len, formatIp(broadcast(subnet)));
+      // the host reaching a published port at 127.0.0.1: DNAT keeps the loopback source, which
+      // may leave through this bridge only with route_localnet (a per-device setting: it goes
+      // away with the bridge)
+      writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, "1");
+      if (!net.Internal) enableForwarding();
+      if (haveIptables()) {
+        restoreFromSave(`bring up network ${net.Name}`, (save) => upBatch({ bridge: name, subnet: cfg.Subnet, internal: net.Internal }, activeDnats(st), save));
+      } else {
+        log.warn(`iptables is not installed: network ${net.Name} has no outbound NAT and cannot publish ports`);
+      }
+    } catch (e) {
+      // leave nothing half made: a bridge without its rules would be kept by nobody
+      if (created) {
+        try { rt.deleteLink(index, name); } catch { /* best effort */ }
+      }
+      throw e;
     }
-    const prefix = subnet.len;
-    const present = rt.addresses().some((a) => a.index === index && a.ip === cfg.Gateway);
-    if (!present) rt.addAddress(index!, name, cfg.Gateway, prefix, formatIp(broadcast(subnet)));
-    // the host reaching a published port at 127.0.0.1: DNAT keeps the loopback source, which
-    // may leave through this bridge only with route_localnet (a per-device setting: it goes
-    // away with the bridge)
-    writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, "1");
-    if (!net.Internal) enableForwarding();
-    if (haveIptables()) {
-      const save = iptablesSave(`network ${net.Name}`);
-      iptablesRestore(upBatch({ bridge: name, subnet: cfg.Subnet, internal: net.Internal }, activeDnats(st), save), `bring up network ${net.Name}`);
-    } else {
-      log.warn(`iptables is not installed: network ${net.Name} has no outbound NAT and cannot publish ports`);
-    }
+    if (created) log.debug(`created bridge ${name}`);
   });
   st.up = { bootId: bootId() };
 }
@@ -149,11 +152,27 @@ function chooseDefaultSubnet(net: NetworkRecord, otherSubnets: Cidr[], daemon: D
 export function tearDown(net: NetworkRecord, st: NetworkState, rt: Rtnl): void {
   const name = net.Mydocker.bridge!;
   withHostLock(() => {
-    if (haveIptables()) iptablesRestore(downBatch(name, iptablesSave(`network ${net.Name}`)), `tear down network ${net.Name}`);
+    if (haveIptables()) restoreFromSave(`tear down network ${net.Name}`, (save) => downBatch(name, save));
     const link = rt.link(name);
     if (link && link.alias === bridgeAlias(net)) rt.deleteLink(link.index, name);
   });
   st.up = undefined;
+}
+
+/**
+ * Applies a batch computed from the current ruleset. A batch is atomic, so when the kernel
+ * refuses it (another program changed the ruleset meanwhile) it is recomputed and tried again.
+ */
+function restoreFromSave(why: string, batch: (save: string) => string): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      iptablesRestore(batch(iptablesSave(why)), why);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      Bun.sleepSync(10 * attempt);
+    }
+  }
 }
 
 /** Rewrites the DNAT chain of a network that is up: the publications of its running containers. */
@@ -163,7 +182,16 @@ export function syncPortRules(net: NetworkRecord, st: NetworkState): void {
     if (dnats.length) throw new HostError(`publishing ports needs iptables, and iptables-restore is not installed (apt-get install iptables)`);
     return;
   }
-  withHostLock(() => iptablesRestore(dnatBatch(net.Mydocker.bridge!, dnats), `publish ports on network ${net.Name}`));
+  withHostLock(() => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return iptablesRestore(dnatBatch(net.Mydocker.bridge!, dnats), `publish ports on network ${net.Name}`);
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        Bun.sleepSync(10 * attempt);
+      }
+    }
+  });
 }
 
 export function activeDnats(st: NetworkState): Dnat[] {

@@ -234,7 +234,7 @@ export function releaseEndpoint(store: NetworkStore, netId: string, containerId:
   const net = store.read(netId);
   if (net.Mydocker.isDefault && Object.keys(st.endpoints).length === 0) {
     st.idleSince = Date.now();
-    if (st.up?.bootId === bootId() && !(st.gc && isSameProcess(st.gc.pid, st.gc.start, st.gc.bootId))) {
+    if (!(st.gc && isSameProcess(st.gc.pid, st.gc.start, st.gc.bootId))) {
       const child = Bun.spawn([exe, "--root", store.root, "_network-gc", netId], { stdio: ["ignore", "ignore", "ignore"], env: {} });
       child.unref();
       st.gc = { pid: child.pid, start: processStartTime(child.pid) ?? 0, bootId: bootId() };
