@@ -197,17 +197,18 @@ function setHostname(config: ContainerConfig, name: string): void {
 
 // ---- views: inspect NetworkSettings, ps PORTS / NETWORKS ----
 
-function refreshViews(config: ContainerConfig): void {
+/** Recomputes what inspect and ps show; ports are shown only while the container runs (as Docker). */
+function refreshViews(config: ContainerConfig, running = false): void {
   const ext = networkExt(config);
   const networks: Record<string, unknown> = {};
   if (ext.mode === "host" || ext.mode === "none") {
-    networks[ext.mode] = endpointView(undefined);
+    networks[ext.mode] = endpointView(undefined, null);
   }
-  for (const e of ext.endpoints) networks[e.networkName] = endpointView(e);
+  for (const e of ext.endpoints) networks[e.networkName] = endpointView(e, e.isDefault ? null : dnsNames(config.Name, config.Id, e.aliases));
   const first = ext.endpoints[0];
   const legacy = first?.isDefault ? first : undefined; // Docker fills these for the default network only
   config.Extensions.networkSettings = {
-    Ports: portsMap(ext.exposed, ext.active),
+    Ports: running ? portsMap(ext.exposed, ext.active) : {},
     EndpointID: legacy?.endpointId ?? "",
     Gateway: legacy?.gateway ?? "",
     IPAddress: legacy?.ip ?? "",
@@ -215,11 +216,11 @@ function refreshViews(config: ContainerConfig): void {
     MacAddress: legacy?.mac ?? "",
     Networks: networks,
   };
-  config.Extensions.portsText = portsText(ext.mode === "bridge" ? ext.exposed : [], ext.active);
+  config.Extensions.portsText = running ? portsText(ext.mode === "bridge" ? ext.exposed : [], ext.active) : "";
   config.Extensions.networkNames = ext.mode === "bridge" ? ext.endpoints.map((e) => e.networkName) : [ext.mode === "container" ? `container:${ext.container}` : ext.mode];
 }
 
-function endpointView(e: EndpointSpec | undefined): Record<string, unknown> {
+function endpointView(e: EndpointSpec | undefined, names: string[] | null): Record<string, unknown> {
   return {
     IPAMConfig: e?.requestedIp ? { IPv4Address: e.requestedIp } : null,
     Links: null,
@@ -234,7 +235,7 @@ function endpointView(e: EndpointSpec | undefined): Record<string, unknown> {
     IPv6Gateway: "",
     GlobalIPv6Address: "",
     GlobalIPv6PrefixLen: 0,
-    DNSNames: e && !e.isDefault ? [] : null,
+    DNSNames: names,
   };
 }
 
@@ -392,12 +393,13 @@ function prepare(config: ContainerConfig, ctx: ModuleContext): void {
     config.Runtime.joinNamespaces = [`/proc/${state.Pid}/ns/net`];
     return;
   }
-  if (ext.mode !== "bridge" || ext.publish.length === 0 || ext.endpoints.length === 0 || ext.endpoints[0].internal) return;
-  // the ports are taken now, before anything starts; a busy one fails the start with exit 125
-  const { active, fds } = reservePorts(ext.publish, config.Name);
-  ctx.passFds?.push(...fds);
-  ext.active = active;
-  refreshViews(config);
+  if (ext.mode === "bridge" && ext.publish.length && ext.endpoints.length && !ext.endpoints[0].internal) {
+    // the ports are taken now, before anything starts; a busy one fails the start with exit 125
+    const { active, fds } = reservePorts(ext.publish, config.Name);
+    ctx.passFds?.push(...fds);
+    ext.active = active;
+  }
+  refreshViews(config, true); // start.ts writes the config after prepare
 }
 
 async function attach(config: ContainerConfig, pid: number, ctx: ModuleContext): Promise<void> {
@@ -428,7 +430,13 @@ async function attach(config: ContainerConfig, pid: number, ctx: ModuleContext):
 
 function release(config: ContainerConfig, ctx: ModuleContext): void {
   const ext = networkExt(config);
-  if (ext.mode !== "bridge" || ext.active.length === 0) return;
+  if (ext.active.length === 0) {
+    if (config.Extensions.portsText || Object.keys((config.Extensions.networkSettings as any)?.Ports ?? {}).length) {
+      refreshViews(config);
+      if (existsSync(`${ctx.store.containerDir(config.Id)}/config.json`)) ctx.store.writeConfig(config);
+    }
+    return;
+  }
   const nets = openNetworks(ctx.globals.root);
   nets.locked(() => {
     for (const e of ext.endpoints) {
@@ -493,7 +501,7 @@ export async function connectContainer(ctx: ModuleContext, netRef: string, conta
     } finally {
       rt.close();
     }
-    refreshViews(config);
+    refreshViews(config, !!pid);
     ctx.store.writeConfig(config);
   });
 }
@@ -521,7 +529,7 @@ export async function disconnectContainer(ctx: ModuleContext, netRef: string, co
       leave(nets, ctx.store, config, e, ctx.globals.exe);
       if (ext.mode === "bridge") writeHosts(config, nets);
     });
-    refreshViews(config);
+    refreshViews(config, state?.Status === "running");
     ctx.store.writeConfig(config);
   });
 }

@@ -235,7 +235,9 @@ export function releaseEndpoint(store: NetworkStore, netId: string, containerId:
   if (net.Mydocker.isDefault && Object.keys(st.endpoints).length === 0) {
     st.idleSince = Date.now();
     if (!(st.gc && isSameProcess(st.gc.pid, st.gc.start, st.gc.bootId))) {
-      const child = Bun.spawn([exe, "--root", store.root, "_network-gc", netId], { stdio: ["ignore", "ignore", "ignore"], env: {} });
+      // the bridge's name rides along: if the root is deleted before the collector reads it, the
+      // collector can still take the bridge down
+      const child = Bun.spawn([exe, "--root", store.root, "_network-gc", netId, net.Mydocker.bridge!], { stdio: ["ignore", "ignore", "ignore"], env: {} });
       child.unref();
       st.gc = { pid: child.pid, start: processStartTime(child.pid) ?? 0, bootId: bootId() };
     }
@@ -255,16 +257,17 @@ export function subnetOf(net: NetworkRecord): { prefixLen: number; gateway: stri
  * then tears its bridge and rules down. Exits early when a container uses it again (the next
  * removal starts a new one). If the root itself is deleted meanwhile, the bridge still goes.
  */
-export async function collectDefaultNetwork(root: string, netId: string): Promise<void> {
+export async function collectDefaultNetwork(root: string, netId: string, bridge: string): Promise<void> {
   const store = new NetworkStore(root);
-  if (!existsSync(`${store.dir}/${netId}/config.json`)) return;
-  const net = store.read(netId);
+  const orphan = newRecord("bridge", netId, "bridge");
+  orphan.Mydocker = { bridge, isDefault: true };
+  const rootGone = () => !existsSync(`${store.dir}/${netId}/config.json`);
   for (;;) {
     await Bun.sleep(GC_GRACE_MS);
     const rt = Rtnl.host();
     try {
-      if (!existsSync(`${store.dir}/${netId}/config.json`)) {
-        tearDown(net, { endpoints: {} }, rt); // the root is gone: nobody else will
+      if (rootGone()) {
+        tearDown(orphan, { endpoints: {} }, rt); // the root was deleted: nobody else will
         return;
       }
       const done = store.locked(() => {
@@ -279,6 +282,10 @@ export async function collectDefaultNetwork(root: string, netId: string): Promis
         return false;
       });
       if (done) return;
+    } catch (e) {
+      if (!rootGone()) throw e;
+      tearDown(orphan, { endpoints: {} }, rt); // deleted while we looked
+      return;
     } finally {
       rt.close();
     }

@@ -46,10 +46,10 @@ export class NetlinkSocket {
     if (n !== msg.length) throw new Error(`netlink ${what}: short send`);
   }
 
-  /** One datagram (possibly several netlink messages). */
+  /** One datagram (possibly several netlink messages), copied: the receive buffer is reused. */
   recv(what: string): Buffer {
     const n = check(`recvfrom netlink ${what}`, undefined, () => sym.recvfrom(this.fd, this.buf, this.buf.length, 0, null, null));
-    return this.buf.subarray(0, n);
+    return Buffer.from(this.buf.subarray(0, n));
   }
 
   close(): void {
