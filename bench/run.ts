@@ -5,12 +5,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
 import { lifecycle } from "./lifecycle";
+import { network } from "./network";
 import { runTrue } from "./run-true";
 
 type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResult[]>;
 const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
   lifecycle,
+  network,
 };
 
 function render(r: SuiteResult): string {
