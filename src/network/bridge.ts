@@ -118,7 +118,10 @@ export function bringUp(net: NetworkRecord, st: NetworkState, otherSubnets: Cidr
       writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, "1");
       if (!net.Internal) enableForwarding();
       if (haveIptables()) {
-        restoreFromSave(`bring up network ${net.Name}`, (save) => upBatch({ bridge: name, subnet: cfg.Subnet, internal: net.Internal }, activeDnats(st), save));
+        restoreFromSave(`bring up network ${net.Name}`, (save) => upBatch({
+          bridge: name, subnet: cfg.Subnet, internal: net.Internal,
+          masquerade: net.Options["com.docker.network.bridge.enable_ip_masquerade"] !== "false",
+        }, activeDnats(st), save));
       } else {
         log.warn(`iptables is not installed: network ${net.Name} has no outbound NAT and cannot publish ports`);
       }

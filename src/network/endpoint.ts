@@ -5,7 +5,7 @@
 // the peer gets its address, MTU, MAC, and the default route via the first network's gateway.
 // The pair vanishes with the container's network namespace; nothing here needs undoing on exit.
 
-import { closeSync, openSync } from "node:fs";
+import { closeSync, openSync, writeFileSync } from "node:fs";
 import { SyscallError } from "../errors";
 import { EEXIST, Rtnl } from "./links";
 
@@ -37,8 +37,12 @@ export function plugContainer(nsPath: string, plugs: Plug[]): void {
         const br = host.link(p.bridge);
         if (!br) throw new SyscallError(`attach to bridge ${p.bridge}`, 19, "ENODEV", "no such device");
         for (let attempt = 0; ; attempt++) {
+          const hostName = vethName();
           try {
-            host.createVeth({ hostName: vethName(), master: br.index, mtu: p.mtu, peerName: p.ifname, peerMac: p.mac, peerNsFd: nsFd });
+            host.createVeth({ hostName, master: br.index, mtu: p.mtu, peerName: p.ifname, peerMac: p.mac, peerNsFd: nsFd });
+            // hairpin: a container reaching its own published port through the host gets its
+            // packets back on the port they came from (Docker does this without its userland proxy)
+            try { writeFileSync(`/sys/class/net/${hostName}/brport/hairpin_mode`, "1"); } catch { /* best effort */ }
             break;
           } catch (e) {
             // a random host-side name taken by chance: draw another

@@ -19,6 +19,8 @@ export interface BridgeRules {
   bridge: string;
   subnet: string;
   internal: boolean;
+  /** Outbound traffic leaves with the host's address (com.docker.network.bridge.enable_ip_masquerade, default true). */
+  masquerade?: boolean;
 }
 
 export interface Dnat extends ActivePort {
@@ -62,7 +64,7 @@ export function upBatch(r: BridgeRules, dnats: Dnat[], save: string): string {
     ...jumpsInto(save, "nat", [c.dnat, c.post]).map((l) => "-D" + l.slice(2)),
     `:${c.dnat} - [0:0]`,
     `:${c.post} - [0:0]`,
-    ...(r.internal ? [] : [`-A ${c.post} -s ${r.subnet} ! -o ${B} -j MASQUERADE`]),
+    ...(r.internal || r.masquerade === false ? [] : [`-A ${c.post} -s ${r.subnet} ! -o ${B} -j MASQUERADE`]),
     // the host reaching a published port at 127.0.0.1: the reply must come back to the bridge
     `-A ${c.post} -s 127.0.0.0/8 -o ${B} -j MASQUERADE`,
     // a container reaching a published port of its own network through the host

@@ -71,9 +71,10 @@ export function createNetwork(root: string, o: CreateNetworkOptions): NetworkRec
   const driver = o.driver ?? "bridge";
   if (driver !== "bridge") throw new NotFoundError(`plugin "${driver}" not found (only the bridge driver is supported)`);
   if (!NAME_RE.test(o.name)) throw new InvalidInputError(`invalid network name "${o.name}": must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
-  for (const k of Object.keys(o.options)) {
-    if (!["com.docker.network.bridge.name", "com.docker.network.driver.mtu", "com.docker.network.bridge.enable_ip_masquerade", "com.docker.network.bridge.enable_icc"].includes(k))
-      throw new InvalidInputError(`unsupported network option ${k}`);
+  for (const [k, v] of Object.entries(o.options)) {
+    if (!["com.docker.network.bridge.name", "com.docker.network.driver.mtu", "com.docker.network.bridge.enable_ip_masquerade"].includes(k))
+      throw new InvalidInputError(`unsupported network option ${k} (supported: com.docker.network.bridge.name, com.docker.network.driver.mtu, com.docker.network.bridge.enable_ip_masquerade)`);
+    if (k === "com.docker.network.bridge.enable_ip_masquerade" && v !== "true" && v !== "false") throw new InvalidInputError(`invalid value ${v} for ${k} (true or false)`);
   }
   const brOpt = o.options["com.docker.network.bridge.name"];
   if (brOpt !== undefined && !IFNAME_RE.test(brOpt)) throw new InvalidInputError(`invalid bridge name "${brOpt}": at most 15 characters, no spaces, '/' or ':'`);

@@ -216,6 +216,9 @@ describe.skipIf(!IS_ROOT)("networking", () => {
     expect(sb.ok(["port", "p1", "80"]).split("\n")[0]).toBe(`0.0.0.0:${hp}`);
     expect(sb.run(["port", "p1", "81"]).code).toBe(125);
     expect(sb.ok(["ps", "-f", "name=p1", "--format", "{{.Ports}}"])).toBe(`0.0.0.0:${hp}->80/tcp, 127.0.0.1:${local}->80/tcp`);
+    // through the host from a container of the same network, and from the container itself (hairpin)
+    expect(sb.ok(["run", "--rm", "--network", "neta", "busybox", "wget", "-qO-", `http://10.231.10.254:${hp}/`])).toBe(id12);
+    expect(sb.ok(["run", "--rm", "--network", "container:p1", "busybox", "wget", "-qO-", `http://10.231.10.254:${hp}/`])).toBe(id12);
     // the container's address itself is not reachable from another host: only what is published
     expect(fetch(`http://${ipOf("p1", "neta")}/`, "client", 1000)).toBeNull(); // dropped: wait 1 s only
     sb.ok(["rm", "-f", "p1"]);
