@@ -4,14 +4,21 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
 import { network } from "./network";
 import { runTrue } from "./run-true";
+import { pull } from "./pull";
+import { cgroups } from "./cgroups";
 
 type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResult[]>;
 const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
+  cgroups,
   lifecycle,
+  pull,
+  load: loadBench,
+  commit: commitBench,
   network,
 };
 

@@ -36,6 +36,7 @@
 
 #define MAX_JOIN 8
 #define MAX_HOLD 1024
+#define MAX_CGROUP_EARLY 16
 
 struct monitor_opts {
   const char *exe, *root, *id, *dir, *oom_file, *restart;
@@ -47,6 +48,8 @@ struct monitor_opts {
   int join_count;
   int hold_fds[MAX_HOLD]; /* published-port sockets: held while the container runs */
   int hold_count;
+  const char *cgroup_early[MAX_CGROUP_EARLY]; /* cgroup.procs files the child joins at once */
+  int cgroup_early_count;
   struct log_writer log;
 };
 
@@ -89,6 +92,10 @@ static void parse_args(int argc, char **argv) {
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
     else if (OPT("--oom-file")) o.oom_file = v;
+    else if (OPT("--cgroup-early")) {
+      if (o.cgroup_early_count == MAX_CGROUP_EARLY) die("too many --cgroup-early");
+      o.cgroup_early[o.cgroup_early_count++] = v;
+    }
     else if (OPT("--restart")) o.restart = v;
     else if (OPT("--restart-max")) o.restart_max = atoi(v);
     else if (OPT("--control-fd")) o.control_fd = atoi(v);
@@ -111,6 +118,21 @@ static void control_send(const char *line) {
   if (write_all(o.control_fd, line, strlen(line)) < 0) {
     close(o.control_fd);
     o.control_fd = -1;
+  }
+}
+
+/* Puts the new child in the cgroups it may join before execve (those that neither charge nor
+ * restrict its start-up; memory, pids and cpu wait for init). The kernel's first migration costs
+ * an RCU grace period (5-13 ms here); paid here, it overlaps init's start-up instead of delaying
+ * it. Failures are left to init, which joins every cgroup itself and reports what fails. */
+static void place_early(pid_t child) {
+  char pid[16];
+  int n = snprintf(pid, sizeof pid, "%d", (int)child);
+  for (int i = 0; i < o.cgroup_early_count; i++) {
+    int fd = open(o.cgroup_early[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (write(fd, pid, (size_t)n) < 0) { /* init reports it */ }
+    close(fd);
   }
 }
 
@@ -227,6 +249,7 @@ static void run_once(int first, struct run_result *r) {
   char line[128];
   snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
   control_send(line);
+  place_early(child);
 
   if (sync_parent >= 0) {
     /* a restart: the helper places the new pid (cgroup, network, state), then we say go */

@@ -19,6 +19,7 @@ Options:
       --root string        Root of all state (default "/var/lib/mydocker", env MYDOCKER_ROOT)
   -l, --log-level string   Set the logging level ("debug"|"info"|"warn"|"error") (default "warn")
   -D, --debug              Enable debug output
+      --insecure-registry list  Registry reached over HTTP or unverified TLS (loopback always is)
   -v, --version            Print version information and quit
 
 Common Commands:
@@ -26,24 +27,39 @@ Common Commands:
   ps        List containers
   images    List images
   import    Import the contents from a tarball to create a filesystem image
+  pull      Download an image from a registry
+  push      Upload an image to a registry
 
 Management Commands:
   container Manage containers
+  image     Manage images
   network   Manage networks
+  volume    Manage volumes
 
 Commands:
+  commit    Create a new image from a container's changes
+  cp        Copy files/folders between a container and the local filesystem
   create    Create a new container
+  export    Export a container's filesystem as a tar archive
+  history   Show the history of an image
   inspect   Return low-level information on containers and images
   kill      Kill one or more running containers
+  load      Load an image from a tar archive or STDIN
+  login     Log in to a registry
+  logout    Log out from a registry
   logs      Fetch the logs of a container
   port      List port mappings or a specific mapping for the container
   rename    Rename a container
   restart   Restart one or more containers
   rm        Remove one or more containers
   rmi       Remove one or more images
+  save      Save one or more images to a tar archive (streamed to STDOUT by default)
   start     Start one or more stopped containers
+  stats     Display a live stream of container(s) resource usage statistics
   stop      Stop one or more running containers
+  tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top       Display the running processes of a container
+  update    Update configuration of one or more containers
   version   Show the mydocker version information
   wait      Block until one or more containers stop, then print their exit codes
 
@@ -68,6 +84,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[]; logLe
     if (a === "--root" || a.startsWith("--root=")) globals.root = value("--root");
     else if (a === "-l" || a === "--log-level" || a.startsWith("--log-level=")) logLevel = value("--log-level");
     else if (a === "-D" || a === "--debug") { globals.debug = true; logLevel = "debug"; }
+    else if (a === "--insecure-registry" || a.startsWith("--insecure-registry=")) (globals.insecureRegistries ??= []).push(value("--insecure-registry"));
     else if (a === "-v" || a === "--version") return { globals, rest: ["version"], logLevel };
     else if (a === "--help" || a === "-h") return { globals, rest: [], logLevel };
     else if (a.startsWith("-")) throw new InvalidInputError(`unknown flag: ${a}\nSee 'mydocker --help'.`);

@@ -5,6 +5,9 @@
 import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
+import { pullFlags } from "./_flags-pull";
+import { storageFlags } from "./_flags-storage";
+import { resourceFlags } from "./_flags-resources";
 import { networkFlags } from "./_flags-network";
 
 export const coreFlags: Flags = {
@@ -29,7 +32,7 @@ export const coreFlags: Flags = {
   init: { type: "boolean", description: "Run an init inside the container that forwards signals and reaps processes" },
 };
 
-export const runFlags: Flags = { ...coreFlags, ...networkFlags };
+export const runFlags: Flags = { ...coreFlags, ...pullFlags, ...storageFlags, ...resourceFlags, ...networkFlags };
 
 export function toCreateOptions(args: ParsedArgs, verb: string): CreateOptions {
   const [image, ...command] = args._;

@@ -1,6 +1,7 @@
 // `mydocker start [-a] [-i] CONTAINER...`: the same config and filesystem as before.
 
 import { waitAttached } from "../container/attach";
+import { SignalProxy } from "../container/signal-proxy";
 import { startContainer } from "../container/start";
 import { observe } from "../container/status";
 import { ContainerStore } from "../container/store";
@@ -22,8 +23,12 @@ export default defineVerb({
     const store = new ContainerStore(globals.root);
     if (attach) {
       const id = store.resolve(args._[0]);
-      const running = await startContainer(globals, id, { stdin: bool(args, "interactive"), attach: true });
-      return waitAttached(globals, running);
+      const proxy = new SignalProxy();
+      const running = await startContainer(globals, id, { stdin: bool(args, "interactive"), attach: true }).catch((e) => {
+        proxy.stop();
+        throw e;
+      });
+      return waitAttached(globals, running, proxy);
     }
     return forEachTarget(args._, async (ref) => {
       const id = store.resolve(ref);

@@ -22,8 +22,8 @@ export async function releaseRuntime(globals: Globals, store: ContainerStore, co
 }
 
 /** Deletes a container record after releasing everything it holds. Call under its lock. */
-export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig): Promise<Error[]> {
-  const ctx: ModuleContext = { globals, store };
+export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig, opts: { removeVolumes?: boolean } = {}): Promise<Error[]> {
+  const ctx: ModuleContext = { globals, store, removeVolumes: opts.removeVolumes };
   const modules = await loadModules();
   const errors = await runReleaseHook(modules, "release", config, ctx);
   errors.push(...(await runReleaseHook(modules, "remove", config, ctx)));

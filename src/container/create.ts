@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { ContainerCommandError, InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore, type Image } from "../image/store";
+import { imageForRun } from "../image/pull-policy";
 import { hostsContent, resolvConfContent } from "../network/etc-files";
 import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
@@ -101,8 +102,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   // the network module (network-module.ts) validates the mode and finds the network
   const network = opts.network ?? "bridge";
   requireOverlayfs();
-  const img = images.find(opts.image);
-  if (!img) throw new NotFoundError(`Unable to find image '${opts.image}' locally`);
+  const img = await imageForRun(globals, images, opts.image, opts.raw);
   const { entrypoint, cmd } = resolveCommand(img, opts);
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new ContainerCommandError("no command specified", 125);

@@ -72,11 +72,17 @@ function buildFilesystem(spec: RuntimeSpec): void {
   mountProc(rootfs);
   mountDev(rootfs);
   mountSys(rootfs, !spec.privileged);
-  bindEtcFiles(rootfs, [[spec.etcFiles.hostname, "hostname"], [spec.etcFiles.hosts, "hosts"], [spec.etcFiles.resolvConf, "resolv.conf"]]);
-  for (const m of spec.mounts) {
+  // User mounts shallow first (so /a is mounted before /a/b), then the /etc files on top, as
+  // Docker orders them: `-v vol:/etc` keeps the container's own hostname/hosts/resolv.conf. A
+  // user mount on one of those files replaces mydocker's.
+  const depth = (p: string) => p.split("/").filter(Boolean).length;
+  for (const m of [...spec.mounts].sort((a, b) => depth(a.destination) - depth(b.destination))) {
     const isDir = m.type === "tmpfs" || !existsSync(m.source) || statSync(m.source).isDirectory();
     mountUser(rootfs, m, isDir);
   }
+  const taken = new Set(spec.mounts.map((m) => m.destination.replace(/\/+$/, "")));
+  const etc: [string, string][] = [[spec.etcFiles.hostname, "hostname"], [spec.etcFiles.hosts, "hosts"], [spec.etcFiles.resolvConf, "resolv.conf"]];
+  bindEtcFiles(rootfs, etc.filter(([, name]) => !taken.has(`/etc/${name}`)));
 }
 
 export function runInit(root: string, id: string): never {

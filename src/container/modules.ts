@@ -18,6 +18,8 @@ import type { ContainerStore } from "./store";
 export interface ModuleContext {
   globals: Globals;
   store: ContainerStore;
+  /** `rm -v`: the remove hook also deletes the container's anonymous volumes. */
+  removeVolumes?: boolean;
   /** fds a `prepare` hook wants the monitor to hold for the container's life (published-port sockets); start.ts passes them on and closes its copies. */
   passFds?: number[];
 }
@@ -35,6 +37,8 @@ export interface ContainerModule {
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
   return [
+    (await import("./cgroup-module")).cgroupModule,
+    (await import("./volume-module")).volumeModule,
     (await import("./network-module")).networkModule,
   ];
 }

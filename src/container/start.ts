@@ -58,6 +58,7 @@ function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean)
   for (const ns of config.Runtime.joinNamespaces) args.push("--join-ns", ns);
   const oom = config.Extensions.oomFile;
   if (typeof oom === "string") args.push("--oom-file", oom);
+  for (const f of (config.Extensions.cgroupEarlyProcs as string[] | undefined) ?? []) args.push("--cgroup-early", f);
   if (attach) args.push("--attach");
   return args;
 }

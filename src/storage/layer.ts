@@ -71,7 +71,7 @@ export function treeSize(dir: string): number {
  * Unpacks one layer from a tar stream. The layer lands under its diff id; if that layer exists
  * already, the new copy is discarded (layers are stored once).
  */
-export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint8Array>, expectDiffId?: string): Promise<LayerInfo> {
+export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint8Array>, expectDiffId?: string, opts: { allowEmpty?: boolean } = {}): Promise<LayerInfo> {
   mkdirSync(layersRoot, { recursive: true });
   const staging = `${layersRoot}/.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   mkdirSync(`${staging}/diff`, { recursive: true });
@@ -88,7 +88,8 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
     }
     reader.end();
     extractor.finish();
-    if (extractor.entries === 0) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
+    // a layer named by a manifest may be empty (an empty tar); a bare import of nothing is a mistake
+    if (extractor.entries === 0 && !expectDiffId && !opts.allowEmpty) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
     const diffId = `sha256:${hasher.digest("hex")}`;
     if (expectDiffId && expectDiffId !== diffId) throw new InvalidInputError(`layer digest mismatch: expected ${expectDiffId}, got ${diffId}`);
     closeSync(tarFd);

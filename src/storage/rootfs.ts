@@ -11,8 +11,9 @@ import {
 } from "../sys/fs";
 import {
   MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
-  MS_STRICTATIME, mount, pivotRoot, umount,
+  MS_STRICTATIME, mount, pivotRoot, splitMountOptions, umount,
 } from "../sys/mount";
+import { copyUpIfEmpty } from "./copy-up";
 import { chdir } from "../sys/process";
 import { openMountTarget, withMountTarget } from "./mount-target";
 
@@ -28,7 +29,9 @@ export function mountOverlay(spec: RuntimeSpec["rootfs"]): void {
   const common = commonParent(spec.lower);
   const lower = spec.lower.map((l) => (common ? l.slice(common.length + 1) : l)).join(":");
   if (common) chdir(common);
-  const data = `lowerdir=${lower},upperdir=${spec.upper},workdir=${spec.work},index=off`;
+  // redirect_dir=off: a renamed lower directory is copied up whole, so the upperdir stays a plain
+  // diff (whiteouts and opaque dirs only) that `commit` can pack
+  const data = `lowerdir=${lower},upperdir=${spec.upper},workdir=${spec.work},index=off,redirect_dir=off`;
   try {
     mount("overlay", spec.mountpoint, "overlay", 0, data);
   } catch (e) {
@@ -112,13 +115,17 @@ export function bindFile(rootfs: string, source: string, dest: string, readonly 
 export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean): void {
   withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => {
     if (m.type === "tmpfs") {
-      const opts = (m.options ?? []).join(",");
-      mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV | (m.readonly ? MS_RDONLY : 0), opts || undefined);
+      const { flags, data } = splitMountOptions(m.options ?? ["nosuid", "nodev"]);
+      mount("tmpfs", t, "tmpfs", flags | (m.readonly ? MS_RDONLY : 0), data || undefined);
       return;
     }
+    if (m.copyUp && isDirSource) copyUpIfEmpty(t, m.source);
     mount(m.source, t, null, MS_BIND | MS_REC);
-    if (m.readonly) mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC);
   });
+  // the fd above still names the directory under the new mount: a remount needs the mount's own
+  // root, which a fresh lookup of the same target now reaches
+  if (m.readonly && m.type !== "tmpfs")
+    withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY));
 }
 
 /** pivot_root(".", ".") then detach the old root: no temporary directory needed. */
