@@ -94,6 +94,8 @@ export function isUp(net: NetworkRecord, st: NetworkState, rt: Rtnl): boolean {
  */
 export function bringUp(net: NetworkRecord, st: NetworkState, otherSubnets: Cidr[], daemon: DaemonNetConfig, rt: Rtnl): void {
   const name = net.Mydocker.bridge!;
+  // publications recorded on an earlier boot belong to processes that are gone: never re-create them
+  if (st.up?.bootId !== bootId()) for (const e of Object.values(st.endpoints)) e.ports = [];
   withHostLock(() => {
     const link = rt.link(name);
     if (link && link.alias !== bridgeAlias(net)) {

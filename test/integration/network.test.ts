@@ -204,6 +204,7 @@ describe.skipIf(!IS_ROOT)("networking", () => {
     const id12 = p1.Id.slice(0, 12);
     expect(await eventually(() => fetch(`http://127.0.0.1:${hp}/`))).toBe(id12 + "\n");
     expect(fetch(`http://${CLIENT_HOST_IP}:${hp}/`, "client")).toBe(id12 + "\n");
+    expect(fetch(`http://${CLIENT_HOST_IP}:${hp}/`)).toBe(id12 + "\n"); // the host, at one of its own addresses
     const ports = p1.NetworkSettings.Ports["80/tcp"];
     expect(ports).toHaveLength(2);
     expect(ports[0]).toEqual({ HostIp: "0.0.0.0", HostPort: String(hp) });
@@ -345,6 +346,34 @@ describe.skipIf(!IS_ROOT)("networking", () => {
     expect(ipOf("f5", "netd")).toBe(back);
     sb.ok(["rm", "-f", "f0", "f1", "f3", "f4", "f5"]);
     sb.ok(["network", "rm", "netd"]);
+  });
+
+  test("outbound traffic leaves masqueraded as the host; an --internal network has no way out", async () => {
+    // the client namespace plays a host outside: a server there answers with the caller's address
+    const server = Bun.spawn(["nsenter", `--net=/run/netns/${CLIENT_NS}`, process.execPath, "-e",
+      `Bun.serve({ hostname: "${CLIENT_IP}", port: 8099, fetch: (req, srv) => new Response(srv.requestIP(req).address) }); console.log("ready")`],
+      { stdout: "pipe" });
+    try {
+      expect(new TextDecoder().decode((await server.stdout.getReader().read()).value)).toContain("ready");
+      expect(sb.ok(["run", "--rm", "busybox", "wget", "-qO-", `http://${CLIENT_IP}:8099/`])).toBe(CLIENT_HOST_IP);
+      expect(sb.ok(["run", "--rm", "--network", "neta", "busybox", "wget", "-qO-", `http://${CLIENT_IP}:8099/`])).toBe(CLIENT_HOST_IP);
+      sb.ok(["network", "create", "--internal", "--subnet", "10.231.17.0/24", "-o", `com.docker.network.bridge.name=mdtn-f-${TAG}`, "netf"]);
+      const r = sb.run(["run", "--rm", "--network", "netf", "busybox", "wget", "-qO-", `http://${CLIENT_IP}:8099/`], { timeoutMs: 10_000 });
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/unreachable/i);
+      sb.ok(["network", "rm", "netf"]);
+    } finally {
+      server.kill();
+    }
+  });
+
+  test("network prune removes the networks no container uses", () => {
+    sb.ok(["network", "create", "--subnet", "10.231.18.0/25", "-o", `com.docker.network.bridge.name=mdtn-g-${TAG}`, "unused1"]);
+    sb.ok(["network", "create", "--subnet", "10.231.18.128/25", "--label", "keep=1", "-o", `com.docker.network.bridge.name=mdtn-h-${TAG}`, "unused2"]);
+    expect(sb.ok(["network", "prune", "-f", "--filter", "label!=keep"])).toBe("Deleted Networks:\nunused1");
+    expect(sb.ok(["network", "prune", "-f"])).toBe("Deleted Networks:\nunused2");
+    expect(sb.ok(["network", "ls", "--format", "{{.Name}}"]).split("\n")).toContain("neta"); // in use: kept
+    expect(sh(`ip link show mdtn-g-${TAG}`).code).not.toBe(0);
   });
 
   test("--internal networks have no route out; none, host and container:C modes", () => {
