@@ -17,6 +17,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname as osHostname } from "node:os";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
+import { logger } from "../log";
 import { syncPortRules } from "../network/bridge";
 import { type Plug, plugContainer, interfaceNames, unplug } from "../network/endpoint";
 import { hostsContent, type HostsEntry, resolvConfContent } from "../network/etc-files";
@@ -32,6 +33,8 @@ import type { CreateOptions } from "./options";
 import type { ContainerConfig } from "./record";
 import { observe } from "./status";
 import type { ContainerStore } from "./store";
+
+const log = logger("network");
 
 export interface EndpointSpec {
   networkId: string;
@@ -117,6 +120,7 @@ function configure(opts: CreateOptions, config: ContainerConfig, ctx: ModuleCont
     if (mac !== undefined) throw conflict("mac-address");
   }
   if (mode === "host") {
+    if (publish.length || publishAll) log.warn("Published ports are discarded when using host network mode");
     ext.mode = "host";
     config.Runtime.cloneFlags &= ~CLONE_NEWNET;
     config.Runtime.loopback = false;
@@ -330,7 +334,7 @@ function plugFor(e: EndpointSpec, net: NetworkRecord, withRoute: boolean): Plug 
 }
 
 /** Joins config to network ref (reservation + hosts files). Under the network lock. */
-function join(nets: NetworkStore, store: ContainerStore, config: ContainerConfig, ref: string, ifname: string, req: { ip?: string; mac?: string; aliases: string[] }, rt: Rtnl): EndpointSpec {
+function join(nets: NetworkStore, config: ContainerConfig, ref: string, ifname: string, req: { ip?: string; mac?: string; aliases: string[] }, rt: Rtnl): EndpointSpec {
   const net = nets.get(ref);
   if (net.Driver !== "bridge") throw new InvalidInputError(`container cannot be connected to network ${net.Name} (driver ${net.Driver})`);
   if (req.ip !== undefined) checkFixedIp(net, req.ip);
@@ -369,7 +373,7 @@ async function create(config: ContainerConfig, ctx: ModuleContext): Promise<void
   const rt = Rtnl.host();
   try {
     nets.locked(() => {
-      join(nets, ctx.store, config, ext.network!, "eth0", ext.request, rt);
+      join(nets, config, ext.network!, "eth0", ext.request, rt);
       try {
         writeEtcFiles(config);
         writeHosts(config, nets);
@@ -488,7 +492,7 @@ export async function connectContainer(ctx: ModuleContext, netRef: string, conta
       nets.locked(() => {
         const net = nets.get(netRef);
         if (ext.endpoints.some((e) => e.networkId === net.Id)) throw new ConflictError(`endpoint with name ${config.Name} already exists in network ${net.Name}`);
-        const spec = join(nets, ctx.store, config, net.Id, nextIfname(ext, pid), { ip: req.ip, aliases: req.aliases }, rt);
+        const spec = join(nets, config, net.Id, nextIfname(ext, pid), { ip: req.ip, aliases: req.aliases }, rt);
         try {
           if (pid) plugContainer(`/proc/${pid}/ns/net`, [plugFor(spec, nets.read(net.Id), ext.endpoints.length === 1)]);
           writeHosts(config, nets);

@@ -28,8 +28,19 @@ export const DEFAULT_ROOT = "/var/lib/mydocker";
 export const DEFAULT_MTU = 1500;
 const log = logger("network");
 
+let hostLockDepth = 0;
+
+/** Runs fn holding the host-wide network lock; re-entrant within this process. */
 export function withHostLock<T>(fn: () => T): T {
-  return withLock(HOST_LOCK, fn);
+  if (hostLockDepth > 0) return fn();
+  return withLock(HOST_LOCK, () => {
+    hostLockDepth++;
+    try {
+      return fn();
+    } finally {
+      hostLockDepth--;
+    }
+  });
 }
 
 export function defaultBridgeName(root: string): string {

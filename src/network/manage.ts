@@ -108,8 +108,10 @@ export function createNetwork(root: string, o: CreateNetworkOptions): NetworkRec
     rec.Mydocker = { bridge, userSubnet: !!subnet, mtu: mtuOpt ? Number(mtuOpt) : undefined };
     const st: NetworkState = { endpoints: {} };
     const rt = Rtnl.host();
+    // one host-wide lock from choosing the subnet to the bridge holding it: no other root can
+    // pick the same subnet in between
     try {
-      withHostLock(() => {
+      return withHostLock(() => {
         if (store.list().some((n) => n.Mydocker.bridge === bridge) || rt.link(bridge))
           throw new ConflictError(`bridge name ${bridge} is already in use on this host`);
         const mine = claimedSubnets(store);
@@ -123,17 +125,17 @@ export function createNetwork(root: string, o: CreateNetworkOptions): NetworkRec
           if (!s) throw new HostError("could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
         }
         rec.IPAM.Config = [{ Subnet: formatCidr(s), Gateway: formatIp(gateway ?? s.base + 1), ...(range ? { IPRange: formatCidr(range) } : {}) }];
+        store.write(rec);
+        try {
+          bringUp(rec, st, claimedSubnets(store, id), daemon, rt);
+        } catch (e) {
+          try { tearDown(rec, st, rt); } catch { /* best effort */ }
+          store.delete(id);
+          throw e;
+        }
+        store.writeState(id, st);
+        return rec;
       });
-      store.write(rec);
-      try {
-        bringUp(rec, st, claimedSubnets(store, id), daemon, rt);
-      } catch (e) {
-        try { tearDown(rec, st, rt); } catch { /* best effort */ }
-        store.delete(id);
-        throw e;
-      }
-      store.writeState(id, st);
-      return rec;
     } finally {
       rt.close();
     }
