@@ -26,9 +26,14 @@ export function busyboxTar(): string {
   return out;
 }
 
+const IP_FORWARD = "/proc/sys/net/ipv4/ip_forward";
+
 export class Sandbox {
   readonly root: string;
+  /** mydocker turns IPv4 forwarding on (as Docker does) and leaves it; the sandbox restores it. */
+  private forwardBefore: string | undefined;
   constructor(readonly label: string) {
+    try { this.forwardBefore = readFileSync(IP_FORWARD, "utf8").trim(); } catch { /* no procfs */ }
     this.root = mkdtempSync(join(tmpdir(), `mdt-${label}-`));
     // test networks take their subnets from 10.231.0.0/16 only: the default network and
     // `network create` without --subnet pick from this pool (Docker's daemon.json keys)
@@ -75,6 +80,9 @@ export class Sandbox {
     for (const id of this.containerIds()) this.run(["rm", "-f", id]);
     this.run(["network", "prune", "-f"]); // user networks' bridges and rules
     rmSync(this.root, { recursive: true, force: true });
+    if (this.forwardBefore !== undefined && IS_ROOT) {
+      try { writeFileSync(IP_FORWARD, this.forwardBefore); } catch { /* not ours to insist */ }
+    }
   }
 
   /**

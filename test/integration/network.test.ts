@@ -7,7 +7,7 @@
 // only to 127.0.0.1, container addresses and the client namespace.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 const TAG = (process.pid % 100000).toString(36);
@@ -39,13 +39,10 @@ function freePort(): number {
 }
 
 describe.skipIf(!IS_ROOT)("networking", () => {
-  let forwardBefore = "0";
   // declared before the sandbox, so it runs before the sandbox's own teardown (containers,
-  // networks, root)
+  // networks, root, and the ip_forward setting it found)
   afterAll(() => {
     sh(`ip netns del ${CLIENT_NS}; ip link del ${CLIENT_HOST_IF} 2>/dev/null`);
-    // mydocker, like Docker, turns forwarding on and leaves it on; the test restores the host
-    writeFileSync("/proc/sys/net/ipv4/ip_forward", forwardBefore);
   });
   const sb = useSandbox("net");
   const inspect = (c: string) => JSON.parse(sb.ok(["inspect", c]))[0];
@@ -54,7 +51,6 @@ describe.skipIf(!IS_ROOT)("networking", () => {
   const webCmd = ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 80 -h /www"];
 
   beforeAll(() => {
-    forwardBefore = readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8").trim();
     // another host: a namespace behind a veth, routed through this host
     const steps = [
       `ip netns add ${CLIENT_NS}`,
