@@ -99,15 +99,15 @@ async function main(argv: string[]): Promise<number> {
   return typeof code === "number" ? code : 0;
 }
 
-function report(err: unknown): number {
-  if (err instanceof ExitStatus) return err.code;
-  if (err instanceof MydockerError) {
-    err(`mydocker: ${err.message}\n`);
-    return err.exitCode;
+function report(failure: unknown): number {
+  if (failure instanceof ExitStatus) return failure.code;
+  if (failure instanceof MydockerError) {
+    err(`mydocker: ${failure.message}\n`);
+    return failure.exitCode;
   }
-  const e = err as NodeJS.ErrnoException;
+  const e = failure as NodeJS.ErrnoException;
   // node:fs errors already name the syscall and path: "ENOENT: no such file or directory, open '/x'"
-  err(`mydocker: ${e?.message ?? String(err)}\n`);
+  err(`mydocker: ${e?.message ?? String(failure)}\n`);
   if (process.env.MYDOCKER_DEBUG_STACK) err(`${e?.stack}\n`);
   return 125;
 }
@@ -115,7 +115,7 @@ function report(err: unknown): number {
 // A compiled binary sees [bun, /$bunfs/root/main, ...args]; `bun src/main.ts` sees [bun, main.ts, ...args].
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => process.exit(report(err)),
+  (failure) => process.exit(report(failure)),
 );
 
 export { VERSION };
