@@ -25,6 +25,8 @@ Commands:
   run       Create and run a new container from an image
   ps        List containers
   rm        Remove one or more containers
+  exec      Execute a command in a running container
+  attach    Attach local standard input, output, and error streams to a running container
   inspect   Return low-level information on containers
   images    List images
   import    Import the contents from a tarball to create a filesystem image

@@ -22,18 +22,19 @@ export async function waitAttached(globals: Globals, running: RunningContainer, 
     }
   }
   let code: number | undefined;
-  let restarting = false;
+  let restarting = false, detached = false;
   try {
     for (;;) {
       const line = await running.control.readLine();
       if (line === null) break; // monitor gone without a report (killed)
+      if (line === "detached") { detached = true; break; } // -it and the detach keys: it runs on
       const report = parseExitLine(line);
       if (report) { code = report.exitCode; restarting = report.restarting; break; }
     }
   } finally {
     for (const [s, h] of handlers) process.off(s, h);
   }
-  if (restarting) {
+  if (restarting || detached) {
     running.control.close();
     return code ?? 0;
   }
