@@ -44,12 +44,7 @@ export interface ExecOptions {
   privileged: boolean;
 }
 
-/** The optional privileges block of RuntimeSpec that the security module fills. */
-export interface ExecSecurity {
-  capabilities?: { bounding: string; effective: string; permitted: string; inheritable: string; ambient: string };
-  noNewPrivileges?: boolean;
-  seccompProfile?: string;
-}
+
 
 /** Namespaces joined by the child, in order: mnt last (it changes the root). pid is separate. */
 const JOINED = ["ipc", "uts", "net", "cgroup", "mnt"] as const;
@@ -76,7 +71,7 @@ export function planExec(config: ContainerConfig, opts: ExecOptions, user: Resol
     if (opts.interactive) args.push("--stdin");
   }
   if (opts.detach) args.push("--detach");
-  const sec = (config.Runtime as { security?: ExecSecurity }).security;
+  const sec = config.Runtime.security;
   const caps = sec?.capabilities;
   if (caps && !opts.privileged) {
     args.push("--cap-bounding", caps.bounding, "--cap-effective", caps.effective, "--cap-permitted", caps.permitted,
@@ -171,7 +166,7 @@ export async function execInContainer(globals: Globals, opts: ExecOptions): Prom
     if (!isSameProcess(pid, state!.PidStartTime, state!.BootId)) throw new ConflictError(`container ${config.Name} is not running`);
     const user = resolveExecUser(pid, opts.user ?? config.Runtime.user);
     const plan = planExec(config, opts, user, userEnv);
-    const sec = (config.Runtime as { security?: ExecSecurity }).security;
+    const sec = config.Runtime.security;
     if (sec?.seccompProfile) {
       try { seccompFd = openSync(sec.seccompProfile, "r"); } catch (e: any) {
         throw new HostError(`exec in container ${config.Name}: open seccomp profile ${sec.seccompProfile}: ${e?.code ?? e}`);
