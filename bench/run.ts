@@ -4,10 +4,12 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { execTrue } from "./exec";
 import { runTrue } from "./run-true";
 
 const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   "run-true": runTrue,
+  exec: execTrue,
 };
 
 function render(r: SuiteResult): string {
