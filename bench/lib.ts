@@ -14,6 +14,8 @@ export interface SuiteResult {
   title: string;
   target: string;
   rows: Measurement[];
+  /** Unit of the figures (default "ms"). */
+  unit?: string;
   /** Whether the target is met, when it can be judged. */
   met?: boolean;
   notes?: string[];

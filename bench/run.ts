@@ -5,18 +5,28 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
 import { execTrue } from "./exec";
+import { commitBench, loadBench } from "./images";
+import { lifecycle } from "./lifecycle";
 import { runTrue } from "./run-true";
+import { pull } from "./pull";
+import { cgroups } from "./cgroups";
 
-const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
+type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResult[]>;
+const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
+  cgroups,
+  lifecycle,
   exec: execTrue,
+  pull,
+  load: loadBench,
+  commit: commitBench,
 };
 
 function render(r: SuiteResult): string {
-  const mine = r.rows.find((x) => x.name === "mydocker")?.median ?? null;
+  const mine = r.rows.find((x) => x.name.startsWith("mydocker"))?.median ?? null;
   const lines = [`## ${r.title}`, "", `Target: ${r.target} — ${r.met === undefined ? "not judged" : r.met ? "**met**" : "**not met**"}`, "",
-    "| tool | median ms | mydocker ÷ tool |", "|---|--:|--:|"];
-  for (const row of r.rows) lines.push(`| ${row.name}${row.note ? ` (${row.note})` : ""} | ${fmt(row.median)} | ${row.name === "mydocker" ? "" : ratio(mine, row.median)} |`);
+    `| tool | median ${r.unit ?? "ms"} | mydocker ÷ tool |`, "|---|--:|--:|"];
+  for (const row of r.rows) lines.push(`| ${row.name}${row.note ? ` (${row.note})` : ""} | ${fmt(row.median)} | ${row.name.startsWith("mydocker") ? "" : ratio(mine, row.median)} |`);
   for (const n of r.notes ?? []) lines.push("", n);
   return lines.join("\n") + "\n";
 }
@@ -31,11 +41,13 @@ if (!doc.startsWith("# Benchmark results")) doc = header;
 for (const [name, suite] of Object.entries(SUITES)) {
   if (wanted.length && !wanted.includes(name)) continue;
   process.stderr.write(`bench: ${name}\n`);
-  const result = await suite();
-  const section = `<!-- suite:${name} -->\n${render(result)}<!-- /suite:${name} -->\n`;
+  const got = await suite();
+  const results = Array.isArray(got) ? got : [got];
+  const body = results.map(render).join("\n");
+  const section = `<!-- suite:${name} -->\n${body}<!-- /suite:${name} -->\n`;
   const re = new RegExp(`<!-- suite:${name} -->[\\s\\S]*?<!-- /suite:${name} -->\\n`);
   doc = re.test(doc) ? doc.replace(re, section) : `${doc}\n${section}`;
-  process.stdout.write(render(result) + "\n");
+  process.stdout.write(body + "\n");
 }
 const stamp = `_Last run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, kernel ${Bun.spawnSync(["uname", "-r"]).stdout.toString().trim()}, ${navigator.hardwareConcurrency} cores._\n`;
 doc = doc.replace(/_Last run:.*_\n/, "");

@@ -42,6 +42,7 @@
 #include "shim.h"
 
 #define MAX_JOIN 8
+#define MAX_CGROUP_EARLY 16
 
 struct monitor_opts {
   const char *exe, *root, *id, *dir, *oom_file, *restart, *detach_keys;
@@ -53,6 +54,8 @@ struct monitor_opts {
   int control_fd, sync_fd;
   int join_fds[MAX_JOIN];
   int join_count;
+  const char *cgroup_early[MAX_CGROUP_EARLY]; /* cgroup.procs files the child joins at once */
+  int cgroup_early_count;
   struct log_writer log;
 };
 
@@ -92,6 +95,10 @@ static void parse_args(int argc, char **argv) {
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
     else if (OPT("--oom-file")) o.oom_file = v;
+    else if (OPT("--cgroup-early")) {
+      if (o.cgroup_early_count == MAX_CGROUP_EARLY) die("too many --cgroup-early");
+      o.cgroup_early[o.cgroup_early_count++] = v;
+    }
     else if (OPT("--restart")) o.restart = v;
     else if (OPT("--restart-max")) o.restart_max = atoi(v);
     else if (OPT("--control-fd")) o.control_fd = atoi(v);
@@ -111,6 +118,21 @@ static void control_send(const char *line) {
   if (write_all(o.control_fd, line, strlen(line)) < 0) {
     close(o.control_fd);
     o.control_fd = -1;
+  }
+}
+
+/* Puts the new child in the cgroups it may join before execve (those that neither charge nor
+ * restrict its start-up; memory, pids and cpu wait for init). The kernel's first migration costs
+ * an RCU grace period (5-13 ms here); paid here, it overlaps init's start-up instead of delaying
+ * it. Failures are left to init, which joins every cgroup itself and reports what fails. */
+static void place_early(pid_t child) {
+  char pid[16];
+  int n = snprintf(pid, sizeof pid, "%d", (int)child);
+  for (int i = 0; i < o.cgroup_early_count; i++) {
+    int fd = open(o.cgroup_early[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (write(fd, pid, (size_t)n) < 0) { /* init reports it */ }
+    close(fd);
   }
 }
 
@@ -272,6 +294,7 @@ static void run_once(int first, struct run_result *r) {
   char line[128];
   snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
   control_send(line);
+  place_early(child);
 
   struct stream tty = {-1, 1, {"stdout", {0}, 0}};
   if (console[0] >= 0) {
@@ -478,8 +501,11 @@ int monitor_main(int argc, char **argv) {
     write_exit_file(&r, again);
     char line[128];
     snprintf(line, sizeof line, "exit %d %d %d %d\n", r.exit_code, r.signal, r.oom, again);
-    if (first || o.control_fd >= 0) control_send(line);
     hub_exit(&hub, line); /* attach clients leave at every exit, as with Docker */
+    /* the socket goes before the CLI hears of the exit: an attached `run --rm` deletes the
+     * container's directory as soon as it does */
+    if (!again) hub_close(&hub, o.dir);
+    if (first || o.control_fd >= 0) control_send(line);
     if (!again) break;
     if (o.control_fd >= 0) {
       /* the attached CLI leaves at the first exit; restarts happen unattended */
@@ -494,7 +520,7 @@ int monitor_main(int argc, char **argv) {
 
   /* If the CLI is still attached it cleans up in-process and says "done"; otherwise we call
    * the mydocker binary's hidden cleanup verb. */
-  hub_close(&hub, o.dir);
+  hub_close(&hub, o.dir); /* a no-op unless a restart was cut short */
   int done = 0;
   while (o.control_fd >= 0 && !done) {
     struct pollfd pc = {o.control_fd, POLLIN, 0};

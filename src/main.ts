@@ -19,19 +19,49 @@ Options:
       --root string        Root of all state (default "/var/lib/mydocker", env MYDOCKER_ROOT)
   -l, --log-level string   Set the logging level ("debug"|"info"|"warn"|"error") (default "warn")
   -D, --debug              Enable debug output
+      --insecure-registry list  Registry reached over HTTP or unverified TLS (loopback always is)
   -v, --version            Print version information and quit
 
-Commands:
+Common Commands:
   run       Create and run a new container from an image
   ps        List containers
-  rm        Remove one or more containers
   exec      Execute a command in a running container
-  attach    Attach local standard input, output, and error streams to a running container
-  inspect   Return low-level information on containers
   images    List images
   import    Import the contents from a tarball to create a filesystem image
+  pull      Download an image from a registry
+  push      Upload an image to a registry
+
+Management Commands:
+  container Manage containers
+  image     Manage images
+  volume    Manage volumes
+
+Commands:
+  attach    Attach local standard input, output, and error streams to a running container
+  commit    Create a new image from a container's changes
+  cp        Copy files/folders between a container and the local filesystem
+  create    Create a new container
+  export    Export a container's filesystem as a tar archive
+  history   Show the history of an image
+  inspect   Return low-level information on containers and images
+  kill      Kill one or more running containers
+  load      Load an image from a tar archive or STDIN
+  login     Log in to a registry
+  logout    Log out from a registry
+  logs      Fetch the logs of a container
+  rename    Rename a container
+  restart   Restart one or more containers
+  rm        Remove one or more containers
   rmi       Remove one or more images
+  save      Save one or more images to a tar archive (streamed to STDOUT by default)
+  start     Start one or more stopped containers
+  stats     Display a live stream of container(s) resource usage statistics
+  stop      Stop one or more running containers
+  tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+  top       Display the running processes of a container
+  update    Update configuration of one or more containers
   version   Show the mydocker version information
+  wait      Block until one or more containers stop, then print their exit codes
 
 Run 'mydocker COMMAND --help' for more information on a command.
 `;
@@ -54,6 +84,7 @@ function parseGlobals(argv: string[]): { globals: Globals; rest: string[]; logLe
     if (a === "--root" || a.startsWith("--root=")) globals.root = value("--root");
     else if (a === "-l" || a === "--log-level" || a.startsWith("--log-level=")) logLevel = value("--log-level");
     else if (a === "-D" || a === "--debug") { globals.debug = true; logLevel = "debug"; }
+    else if (a === "--insecure-registry" || a.startsWith("--insecure-registry=")) (globals.insecureRegistries ??= []).push(value("--insecure-registry"));
     else if (a === "-v" || a === "--version") return { globals, rest: ["version"], logLevel };
     else if (a === "--help" || a === "-h") return { globals, rest: [], logLevel };
     else if (a.startsWith("-")) throw new InvalidInputError(`unknown flag: ${a}\nSee 'mydocker --help'.`);
@@ -101,23 +132,24 @@ async function main(argv: string[]): Promise<number> {
   return typeof code === "number" ? code : 0;
 }
 
-function report(failure: unknown): number {
+function report(failure: unknown, debug: boolean): number {
   if (failure instanceof ExitStatus) return failure.code;
   if (failure instanceof MydockerError) {
     err(`mydocker: ${failure.message}\n`);
+    if (debug) err(`${failure.stack}\n`);
     return failure.exitCode;
   }
   const e = failure as NodeJS.ErrnoException;
   // node:fs errors already name the syscall and path: "ENOENT: no such file or directory, open '/x'"
   err(`mydocker: ${e?.message ?? String(failure)}\n`);
-  if (process.env.MYDOCKER_DEBUG_STACK) err(`${e?.stack}\n`);
+  if (debug) err(`${e?.stack}\n`);
   return 125;
 }
 
 // A compiled binary sees [bun, /$bunfs/root/main, ...args]; `bun src/main.ts` sees [bun, main.ts, ...args].
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (failure) => process.exit(report(failure)),
+  (failure) => process.exit(report(failure, process.argv.includes("-D") || process.argv.includes("--debug"))),
 );
 
 export { VERSION };

@@ -26,9 +26,10 @@ trap cleanup EXIT
 test/fixtures/busybox-rootfs.sh "$root/busybox.tar"
 md import -c 'CMD ["sh"]' "$root/busybox.tar" busybox
 md images
-id=$(md run -d --name demo busybox top)
+id=$(md run -d -m 100m --name demo busybox top)
 echo "$id"
 md ps
+md stats --no-stream demo   # MEM USAGE / LIMIT shows the 100MiB cap
 md stop demo || md rm -f demo
 md rm demo 2>/dev/null || true
 md ps -a

@@ -26,6 +26,8 @@ export interface Globals {
   debug: boolean;
   /** Absolute path of this mydocker executable (the monitor calls it back for cleanup). */
   exe: string;
+  /** --insecure-registry: registries reached over plain HTTP or unverified TLS (loopback always is). */
+  insecureRegistries?: string[];
 }
 
 export interface ParsedArgs {

@@ -118,4 +118,5 @@ const HEADER_NAMES: Record<string, string> = {
   RunningFor: "CREATED", Status: "STATUS", Ports: "PORTS", State: "STATE", Size: "SIZE",
   Repository: "REPOSITORY", Tag: "TAG", CreatedSince: "CREATED", Networks: "NETWORKS", Labels: "LABELS",
   Driver: "DRIVER", Name: "NAME", Scope: "SCOPE", Mountpoint: "MOUNTPOINT",
+  Container: "CONTAINER", CPUPerc: "CPU %", MemUsage: "MEM USAGE / LIMIT", MemPerc: "MEM %", NetIO: "NET I/O", BlockIO: "BLOCK I/O", PIDs: "PIDS",
 };

@@ -5,6 +5,9 @@
 import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
+import { pullFlags } from "./_flags-pull";
+import { storageFlags } from "./_flags-storage";
+import { resourceFlags } from "./_flags-resources";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
@@ -27,9 +30,10 @@ export const coreFlags: Flags = {
   "stop-signal": { type: "string", description: "Signal to stop the container" },
   "stop-timeout": { type: "string", description: "Timeout (in seconds) to stop a container" },
   network: { type: "string", alias: ["net"], description: "Connect a container to a network (none)" },
+  init: { type: "boolean", description: "Run an init inside the container that forwards signals and reaps processes" },
 };
 
-export const runFlags: Flags = { ...coreFlags };
+export const runFlags: Flags = { ...coreFlags, ...pullFlags, ...storageFlags, ...resourceFlags };
 
 export function toCreateOptions(args: ParsedArgs, verb: string): CreateOptions {
   const [image, ...command] = args._;

@@ -1,6 +1,6 @@
 // `mydocker images [-a] [-q] [--no-trunc] [--format …] [REPOSITORY[:TAG]]`
 
-import { ImageStore, splitTagKey } from "../image";
+import { ImageStore, splitTagKey } from "../image/store";
 import { defineVerb, bool, str } from "./_define";
 import { ago, formatRows, humanSize } from "./_format";
 import { out } from "../output";

@@ -16,7 +16,7 @@ export default defineVerb({
   async run({ args, globals }) {
     if (args._.length === 0) throw new InvalidInputError(`"mydocker rm" requires at least 1 argument.\nSee 'mydocker rm --help'.`);
     return forEachTarget(args._, async (ref) => {
-      await removeContainer(globals, ref, bool(args, "force"));
+      await removeContainer(globals, ref, bool(args, "force"), bool(args, "volumes"));
       out(ref + "\n");
     });
   },

@@ -4,7 +4,8 @@
 import { listContainers } from "../container/list";
 import { ContainerStore } from "../container/store";
 import { ConflictError, InvalidInputError } from "../errors";
-import { ImageStore, familiarString, parseReference } from "../image";
+import { ImageStore } from "../image/store";
+import { familiarString, parseReference } from "../image/reference";
 import { bool, defineVerb } from "./_define";
 import { forEachTarget } from "./_targets";
 import { out } from "../output";

@@ -5,10 +5,10 @@
 
 import type { Globals } from "../commands/_define";
 import { HostError, SyscallError } from "../errors";
-import { kill } from "../sys/process";
 import { connectUnix, sendFds } from "../sys/socket";
 import { LineChannel } from "./channel";
 import { detachKeysArg } from "./detach-keys";
+import { SignalProxy } from "./signal-proxy";
 import { parseExitLine } from "./start";
 import { assertCan } from "./state-machine";
 import { observe } from "./status";
@@ -21,8 +21,6 @@ export interface AttachOptions {
   sigProxy: boolean;
   detachKeys?: string;
 }
-
-const PROXIED: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3], ["SIGUSR1", 10], ["SIGUSR2", 12]];
 
 /** Returns the container's exit code when it ends, 0 when the user detaches. */
 export async function attachContainer(globals: Globals, opts: AttachOptions): Promise<number> {
@@ -45,17 +43,12 @@ export async function attachContainer(globals: Globals, opts: AttachOptions): Pr
   }
   const channel = new LineChannel(sock, "container monitor");
   const terminal = tty ? new TerminalSession().begin(stdin) : undefined;
-  const handlers: [NodeJS.Signals, () => void][] = [];
+  // Docker's --sig-proxy for attach (non-tty only: on a tty the keys are the signals)
+  const proxy = opts.sigProxy && !tty ? new SignalProxy() : undefined;
   try {
     sendFds(sock, [0, 1, 2], Buffer.from(`attach ${stdin ? 1 : 0} ${keys}\n`));
     terminal?.forwardSize((s) => channel.write(`resize ${s.rows} ${s.cols}\n`));
-    if (opts.sigProxy && !tty) {
-      for (const [name, num] of PROXIED) {
-        const h = () => { kill(state!.Pid, num); };
-        process.on(name, h);
-        handlers.push([name, h]);
-      }
-    }
+    proxy?.setTarget(state!.Pid);
     for (;;) {
       const line = await channel.readLine();
       if (line === "detached") return 0;
@@ -65,7 +58,7 @@ export async function attachContainer(globals: Globals, opts: AttachOptions): Pr
       if (line === null) return observe(store, id)?.ExitCode ?? 0; // monitor gone: the record says how it ended
     }
   } finally {
-    for (const [name, h] of handlers) process.off(name, h);
+    proxy?.stop();
     terminal?.end();
     channel.close();
   }

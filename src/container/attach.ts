@@ -2,25 +2,18 @@
 // monitor's exit report, then clean up in-process and tell the monitor it need not.
 
 import type { Globals } from "../commands/_define";
-import { kill } from "../sys/process";
 import { cleanupExited } from "./cleanup";
+import type { SignalProxy } from "./signal-proxy";
 import { parseExitLine, type RunningContainer } from "./start";
 import { observe } from "./status";
 import { ContainerStore } from "./store";
 
-const PROXIED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"] as const;
-const NUM: Record<(typeof PROXIED)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1, SIGQUIT: 3, SIGUSR1: 10, SIGUSR2: 12 };
-
-/** Returns the container's exit status. */
-export async function waitAttached(globals: Globals, running: RunningContainer, sigProxy = true): Promise<number> {
-  const handlers: [string, () => void][] = [];
-  if (sigProxy) {
-    for (const s of PROXIED) {
-      const h = () => { kill(running.pid, NUM[s]); };
-      process.on(s, h);
-      handlers.push([s, h]);
-    }
-  }
+/**
+ * Returns the container's exit status. `proxy` was installed before the start (so no early
+ * signal is lost); without one, signals are not forwarded.
+ */
+export async function waitAttached(globals: Globals, running: RunningContainer, proxy?: SignalProxy): Promise<number> {
+  proxy?.setTarget(running.pid);
   let code: number | undefined;
   let restarting = false, detached = false;
   try {
@@ -32,7 +25,7 @@ export async function waitAttached(globals: Globals, running: RunningContainer, 
       if (report) { code = report.exitCode; restarting = report.restarting; break; }
     }
   } finally {
-    for (const [s, h] of handlers) process.off(s, h);
+    proxy?.stop();
   }
   if (restarting || detached) {
     running.control.close();

@@ -6,7 +6,7 @@ import { existsSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { loadModules, runReleaseHook, type ModuleContext } from "./modules";
 import type { ContainerConfig, ContainerState } from "./record";
-import { settleExit } from "./status";
+import { observe, settleExit } from "./status";
 import { ContainerStore } from "./store";
 
 export interface CleanupResult {
@@ -22,8 +22,8 @@ export async function releaseRuntime(globals: Globals, store: ContainerStore, co
 }
 
 /** Deletes a container record after releasing everything it holds. Call under its lock. */
-export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig): Promise<Error[]> {
-  const ctx: ModuleContext = { globals, store };
+export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig, opts: { removeVolumes?: boolean } = {}): Promise<Error[]> {
+  const ctx: ModuleContext = { globals, store, removeVolumes: opts.removeVolumes };
   const modules = await loadModules();
   const errors = await runReleaseHook(modules, "release", config, ctx);
   errors.push(...(await runReleaseHook(modules, "remove", config, ctx)));
@@ -41,6 +41,13 @@ export async function cleanupExited(globals: Globals, id: string, opts: { keepRe
   return store.lockedAsync(id, async (): Promise<CleanupResult> => {
     if (!existsSync(`${store.containerDir(id)}/config.json`)) return { removed: true, errors: [] };
     const config = store.readConfig(id);
+    if (config.HostConfig.AutoRemove && !opts.keepRecord) {
+      const state = observe(store, id);
+      if (state && state.Status !== "running" && state.Status !== "restarting" && state.Status !== "paused") {
+        // going away: no point writing the settled state first
+        return { state, removed: true, errors: await deleteContainer(globals, store, config) };
+      }
+    }
     const state = settleExit(store, id);
     if (state && state.Status !== "exited" && state.Status !== "created") {
       return { state, removed: false, errors: [] }; // running again (restarted): nothing to release

@@ -6,7 +6,9 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { ContainerCommandError, InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore, type Image } from "../image/store";
+import { imageForRun } from "../image/pull-policy";
 import { hostsContent, resolvConfContent } from "../network/etc-files";
+import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
 import { containerEnv, parseEnvArg, readEnvFile } from "./env";
@@ -100,8 +102,8 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   const network = opts.network ?? "default";
   if (network !== "none" && network !== "default" && network !== "host" && network !== "bridge" && !network.startsWith("container:"))
     throw new NotFoundError(`network ${network} not found`);
-  const img = images.find(opts.image);
-  if (!img) throw new NotFoundError(`Unable to find image '${opts.image}' locally`);
+  requireOverlayfs();
+  const img = await imageForRun(globals, images, opts.image, opts.raw);
   const { entrypoint, cmd } = resolveCommand(img, opts);
   const argv = [...(entrypoint ?? []), ...(cmd ?? [])];
   if (argv.length === 0) throw new ContainerCommandError("no command specified", 125);

@@ -19,12 +19,13 @@ import { ContainerCommandError, ConflictError, HostError, InvalidInputError } fr
 import { errnoName, errnoText } from "../sys/errno";
 import { closeFd, O_RDONLY, openAt, RESOLVE_IN_ROOT, tryOpenat2, O_DIRECTORY, O_PATH } from "../sys/fs";
 import { isSameProcess } from "../sys/proc";
-import { kill, socketpair } from "../sys/process";
+import { socketpair } from "../sys/process";
 import { parseSignal } from "../sys/signals";
 import { LineChannel } from "./channel";
 import { mergeEnv, parseEnvArg, readEnvFile } from "./env";
 import type { ContainerConfig } from "./record";
 import { closeQuietly, spawnShim, type Stdio } from "./shim";
+import { SignalProxy } from "./signal-proxy";
 import { assertCan } from "./state-machine";
 import { observe } from "./status";
 import { ContainerStore } from "./store";
@@ -48,8 +49,6 @@ export interface ExecOptions {
 
 /** Namespaces joined by the child, in order: mnt last (it changes the root). pid is separate. */
 const JOINED = ["ipc", "uts", "net", "cgroup", "mnt"] as const;
-
-const PROXIED: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGTERM", 15], ["SIGHUP", 1], ["SIGQUIT", 3], ["SIGUSR1", 10], ["SIGUSR2", 12]];
 
 /** What the shim is told, computed without side effects (unit-tested). */
 export interface ExecPlan {
@@ -193,18 +192,13 @@ async function runShim(config: ContainerConfig, opts: ExecOptions, plan: ExecPla
   const stdio: [Stdio, Stdio, Stdio] = opts.detach ? ["ignore", "ignore", "ignore"] : [opts.interactive ? "inherit" : "ignore", "inherit", "inherit"];
   const control = new LineChannel(ctlParent, "exec helper");
   const terminal = opts.tty && !opts.detach ? new TerminalSession().begin(opts.interactive) : undefined;
-  const handlers: [NodeJS.Signals, () => void][] = [];
+  // signals to this CLI go to the shim, which forwards them to the command (the shim sits in its
+  // own session, so the terminal's Ctrl-C reaches the command once, through here)
+  const proxy = opts.detach ? undefined : new SignalProxy();
   try {
     const proc = spawnShim("exec", args, stdio, [ctlChild, ...fds]);
     closeQuietly(ctlChild);
-    if (!opts.detach) {
-      // the shim forwards them to the command (it sits in its own session, away from the terminal)
-      for (const [name, num] of PROXIED) {
-        const h = () => { kill(proc.pid, num); };
-        process.on(name, h);
-        handlers.push([name, h]);
-      }
-    }
+    proxy?.setTarget(proc.pid);
     terminal?.forwardSize((s) => control.write(`resize ${s.rows} ${s.cols}\n`));
     const code = await proc.exited;
     const report = control.readAllSync(5000).split("\n");
@@ -215,7 +209,7 @@ async function runShim(config: ContainerConfig, opts: ExecOptions, plan: ExecPla
     }
     return code ?? 128 + (parseSignal(String(proc.signalCode ?? "KILL")) ?? 9);
   } finally {
-    for (const [name, h] of handlers) process.off(name, h);
+    proxy?.stop();
     terminal?.end();
     control.close();
   }

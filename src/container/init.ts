@@ -12,13 +12,14 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { ContainerCommandError, MydockerError } from "../errors";
 import { setLinkUp } from "../network/loopback";
-import { bindFile, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
+import { bindEtcFiles, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
 import { closeFd, fchownFd, O_WRONLY, openAt } from "../sys/fs";
-import { chdir, cloexecFrom, execve, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
+import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
 import { sendFds } from "../sys/socket";
 import { dup2, openPty, setControllingTerminal, setWindowSize } from "../sys/tty";
 import type { ContainerConfig, RuntimeSpec } from "./record";
+import { shimFd } from "./shim";
 import { resolveUser } from "./user";
 
 const SYNC_FD = 3, CONSOLE_FD = 4;
@@ -89,18 +90,23 @@ function buildFilesystem(spec: RuntimeSpec): void {
   mountProc(rootfs);
   mountDev(rootfs);
   mountSys(rootfs, !spec.privileged);
-  bindFile(rootfs, spec.etcFiles.hostname, "/etc/hostname");
-  bindFile(rootfs, spec.etcFiles.hosts, "/etc/hosts");
-  bindFile(rootfs, spec.etcFiles.resolvConf, "/etc/resolv.conf");
-  for (const m of spec.mounts) {
+  // User mounts shallow first (so /a is mounted before /a/b), then the /etc files on top, as
+  // Docker orders them: `-v vol:/etc` keeps the container's own hostname/hosts/resolv.conf. A
+  // user mount on one of those files replaces mydocker's.
+  const depth = (p: string) => p.split("/").filter(Boolean).length;
+  for (const m of [...spec.mounts].sort((a, b) => depth(a.destination) - depth(b.destination))) {
     const isDir = m.type === "tmpfs" || !existsSync(m.source) || statSync(m.source).isDirectory();
     mountUser(rootfs, m, isDir);
   }
+  const taken = new Set(spec.mounts.map((m) => m.destination.replace(/\/+$/, "")));
+  const etc: [string, string][] = [[spec.etcFiles.hostname, "hostname"], [spec.etcFiles.hosts, "hosts"], [spec.etcFiles.resolvConf, "resolv.conf"]];
+  bindEtcFiles(rootfs, etc.filter(([, name]) => !taken.has(`/etc/${name}`)));
 }
 
 export function runInit(root: string, id: string): never {
   let config: ContainerConfig;
   let cgroupFds: number[] = [];
+  let initFd = -1;
   try {
     config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
     const spec = config.Runtime;
@@ -108,6 +114,8 @@ export function runInit(root: string, id: string): never {
     // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
     // right before execve, after the runtime's own start-up memory is charged elsewhere.
     cgroupFds = spec.cgroupProcs.map((p) => openAt(-100, p, O_WRONLY));
+    // --init: the shim's tiny init becomes PID 1; its sealed memfd is made before pivot_root
+    if (spec.init) initFd = shimFd();
     enterRootfs(spec.rootfs.mountpoint);
     if (spec.rootfs.readonly) remountRootReadonly();
     sethostname(spec.hostname);
@@ -133,14 +141,16 @@ export function runInit(root: string, id: string): never {
       chdir(spec.cwd);
     }
     const path = findExecutable(spec.args[0], env);
-    setgroups(user.additionalGids);
-    setresgid(user.gid);
-    setresuid(user.uid);
+    setgroups(user.additionalGids); // always: drops the groups inherited from the caller
+    if (user.gid !== 0) setresgid(user.gid);
+    if (user.uid !== 0) setresuid(user.uid);
     prctl(PR_SET_PDEATHSIG, 9); // a uid change clears it; the monitor's death must still end us
     setCloexec(SYNC_FD, true);
     cloexecFrom(3);
     resetSignalsForExec();
-    const errno = execve(path, spec.args, env);
+    const errno = initFd >= 0
+      ? execveFd(initFd, ["mydocker-init", "init", "--", ...spec.args], env)
+      : execve(path, spec.args, env);
     const code = errno === 2 ? 127 : 126;
     report(`exec: "${spec.args[0]}": ${errnoName(errno) === "ENOENT" ? "no such file or directory" : errnoName(errno).toLowerCase()}`, code);
   } catch (e) {

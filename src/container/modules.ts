@@ -18,6 +18,8 @@ import type { ContainerStore } from "./store";
 export interface ModuleContext {
   globals: Globals;
   store: ContainerStore;
+  /** `rm -v`: the remove hook also deletes the container's anonymous volumes. */
+  removeVolumes?: boolean;
 }
 
 export interface ContainerModule {
@@ -32,7 +34,10 @@ export interface ContainerModule {
 
 /** The modules in the order they prepare; they release in reverse. */
 export async function loadModules(): Promise<ContainerModule[]> {
-  return [];
+  return [
+    (await import("./cgroup-module")).cgroupModule,
+    (await import("./volume-module")).volumeModule,
+  ];
 }
 
 /** Runs one hook on every module; on failure undoes the modules that already ran it. */

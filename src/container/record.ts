@@ -15,6 +15,8 @@ export interface MountSpec {
   destination: string;
   readonly: boolean;
   options?: string[];
+  /** Volumes: fill an empty volume from the image's content at destination before mounting (Docker's copy-up). */
+  copyUp?: boolean;
 }
 
 /** What `_init` needs to build the container from inside its namespaces. */

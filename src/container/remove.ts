@@ -32,7 +32,7 @@ export async function killAndClaim(store: ContainerStore, id: string, signal: nu
   if (state.MonitorPid) await waitGone(state.MonitorPid, state.MonitorStartTime, state.BootId, 10_000);
 }
 
-export async function removeContainer(globals: Globals, ref: string, force: boolean): Promise<void> {
+export async function removeContainer(globals: Globals, ref: string, force: boolean, removeVolumes = false): Promise<void> {
   const store = new ContainerStore(globals.root);
   const id = store.resolve(ref);
   const config = store.readConfig(id);
@@ -44,7 +44,7 @@ export async function removeContainer(globals: Globals, ref: string, force: bool
   }
   await store.lockedAsync(id, async () => {
     if (!existsSync(`${store.containerDir(id)}/config.json`)) return; // removed meanwhile (--rm)
-    const errors = await deleteContainer(globals, store, store.readConfig(id));
+    const errors = await deleteContainer(globals, store, store.readConfig(id), { removeVolumes });
     if (errors.length) throw errors[0];
   });
 }

@@ -1,16 +1,16 @@
 // `run` = create + start + (attach | print the id).
 
 import type { Globals } from "../commands/_define";
-
+import { out } from "../output";
 import { waitAttached } from "./attach";
 import { deleteContainer } from "./cleanup";
 import { createContainer } from "./create";
 import { detachKeysArg } from "./detach-keys";
 import type { CreateOptions } from "./options";
+import { SignalProxy } from "./signal-proxy";
 import { startContainer } from "./start";
 import { ContainerStore } from "./store";
 import { assertInputIsTerminal, TerminalSession, userWindowSize } from "./terminal";
-import { out } from "../output";
 
 export async function attachOrDetach(globals: Globals, opts: CreateOptions): Promise<number> {
   const stdin = opts.interactive && !opts.detach;
@@ -21,12 +21,14 @@ export async function attachOrDetach(globals: Globals, opts: CreateOptions): Pro
   // raw mode before the start, so keys typed early are not echoed by the host's terminal
   const terminal = opts.tty && !opts.detach ? new TerminalSession().begin(stdin) : undefined;
   try {
+    const proxy = opts.detach ? undefined : new SignalProxy();
     let running;
     try {
       running = await startContainer(globals, config.Id, {
         stdin, attach: !opts.detach, size: terminal ? userWindowSize() : undefined, detachKeys: terminal ? detachKeys : undefined,
       });
     } catch (e) {
+      proxy?.stop();
       if (opts.autoRemove) {
         const store = new ContainerStore(globals.root);
         await store.lockedAsync(config.Id, () => deleteContainer(globals, store, store.readConfig(config.Id)));
@@ -39,7 +41,7 @@ export async function attachOrDetach(globals: Globals, opts: CreateOptions): Pro
       return 0;
     }
     terminal?.forwardSize((s) => running.control.write(`resize ${s.rows} ${s.cols}\n`));
-    return await waitAttached(globals, running);
+    return await waitAttached(globals, running, proxy);
   } finally {
     terminal?.end();
   }

@@ -62,6 +62,7 @@ function monitorArgs(globals: Globals, config: ContainerConfig, io: StartIO): st
   for (const ns of config.Runtime.joinNamespaces) args.push("--join-ns", ns);
   const oom = config.Extensions.oomFile;
   if (typeof oom === "string") args.push("--oom-file", oom);
+  for (const f of (config.Extensions.cgroupEarlyProcs as string[] | undefined) ?? []) args.push("--cgroup-early", f);
   if (io.attach) args.push("--attach");
   if (config.Runtime.tty) args.push("--tty");
   // -i without an attached stdin (run -d -i, start): a pipe that `attach` can write to later

@@ -49,7 +49,11 @@ export function observe(store: ContainerStore, id: string): ContainerState | und
     return monitorAlive() ? state : applyExit(state, exit);
   }
   if (exit) return applyExit(state, exit);
-  if (!isSameProcess(state.Pid, state.PidStartTime, state.BootId)) return applyExit(state, undefined);
+  if (!isSameProcess(state.Pid, state.PidStartTime, state.BootId)) {
+    // The process is gone but its monitor lives: it is draining output and about to write
+    // exit.json with the real code. Only a dead monitor means the exit will never be known.
+    return monitorAlive() ? state : applyExit(state, undefined);
+  }
   return state;
 }
 

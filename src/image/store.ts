@@ -8,8 +8,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJsonIfExists, withLock } from "../sys/fs";
-import { layerDir, layerSize, sweepStaging } from "../storage/layer";
+import { layerDir, layerSize, sweepStaging } from "../storage/layer-paths";
 import { familiarString, parseReference, splitTagKey } from "./reference";
+import { dropRepoDigests, lookupRepoDigest } from "./repo-digests";
 
 export interface ContainerSettings {
   User?: string;
@@ -119,6 +120,11 @@ export class ImageStore {
       const config = this.readConfig(repos[key]);
       if (config) return this.withTags(repos[key], config);
     }
+    const byDigest = key?.includes("@") ? lookupRepoDigest(this.dir, key.replace(/:[^/@]*@/, "@")) : undefined;
+    if (byDigest) {
+      const config = this.readConfig(byDigest);
+      if (config) return this.withTags(byDigest, config);
+    }
     if (/^[a-f0-9]{4,63}$/.test(hex)) {
       const matches = readdirSync(this.imagedb).filter((f) => f.startsWith(hex) && f.endsWith(".json"));
       if (matches.length > 1) throw new InvalidInputError(`image id prefix "${hex}" is ambiguous`);
@@ -143,10 +149,15 @@ export class ImageStore {
 
   /** Stores a config (its layers must be present) and returns the image id. */
   addImage(config: ImageConfig): string {
+    return this.addImageConfigBytes(Buffer.from(JSON.stringify(config)));
+  }
+
+  /** Stores config bytes exactly as given (load/pull: the id is their digest); layers must be present. */
+  addImageConfigBytes(bytes: Buffer): string {
     this.ensure();
-    for (const d of config.rootfs.diff_ids)
+    const config = JSON.parse(bytes.toString("utf8")) as ImageConfig;
+    for (const d of config.rootfs?.diff_ids ?? [])
       if (!existsSync(`${layerDir(this.layersDir, d)}/diff`)) throw new NotFoundError(`layer ${d} is missing from the store`);
-    const bytes = Buffer.from(JSON.stringify(config));
     const hex = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
     const path = `${this.imagedb}/${hex}.json`;
     if (!existsSync(path)) atomicWrite(path, bytes);
@@ -179,6 +190,7 @@ export class ImageStore {
     if (Object.values(repos).includes(id)) throw new ConflictError(`image ${id.slice(7, 19)} is still tagged`);
     const config = this.readConfig(id);
     rmSync(`${this.imagedb}/${id.replace(/^sha256:/, "")}.json`, { force: true });
+    dropRepoDigests(this.dir, id);
     const deleted = [`Deleted: ${id}`];
     if (!config) return deleted;
     const used = new Set(this.list().flatMap((i) => i.config.rootfs.diff_ids));

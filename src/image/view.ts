@@ -1,5 +1,6 @@
 // Docker-shaped views of images: the `image inspect` object and the `images` row.
 
+import { repoDigestsOf } from "./repo-digests";
 import type { Image, ImageStore } from "./store";
 
 export function inspectImage(store: ImageStore, img: Image): Record<string, unknown> {
@@ -7,7 +8,7 @@ export function inspectImage(store: ImageStore, img: Image): Record<string, unkn
   return {
     Id: img.id,
     RepoTags: img.tags,
-    RepoDigests: [],
+    RepoDigests: repoDigestsOf(store.dir, img.id),
     Parent: "",
     Comment: c.history?.[c.history.length - 1]?.comment ?? "",
     Created: c.created ?? "",

@@ -5,6 +5,7 @@
 
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { InvalidInputError } from "../errors";
+import { layerDir } from "./layer-paths";
 import { SafeExtractor } from "./safe-extract";
 import { TarReader } from "./tar-reader";
 
@@ -66,19 +67,11 @@ export function treeSize(dir: string): number {
   return total;
 }
 
-export function layerDir(layersRoot: string, diffId: string): string {
-  return `${layersRoot}/${diffId.replace(/^sha256:/, "")}`;
-}
-
-export function hasLayer(layersRoot: string, diffId: string): boolean {
-  return existsSync(`${layerDir(layersRoot, diffId)}/diff`);
-}
-
 /**
  * Unpacks one layer from a tar stream. The layer lands under its diff id; if that layer exists
  * already, the new copy is discarded (layers are stored once).
  */
-export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint8Array>, expectDiffId?: string): Promise<LayerInfo> {
+export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint8Array>, expectDiffId?: string, opts: { allowEmpty?: boolean } = {}): Promise<LayerInfo> {
   mkdirSync(layersRoot, { recursive: true });
   const staging = `${layersRoot}/.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   mkdirSync(`${staging}/diff`, { recursive: true });
@@ -95,7 +88,8 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
     }
     reader.end();
     extractor.finish();
-    if (extractor.entries === 0) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
+    // a layer named by a manifest may be empty (an empty tar); a bare import of nothing is a mistake
+    if (extractor.entries === 0 && !expectDiffId && !opts.allowEmpty) throw new InvalidInputError("archive holds no files (is it a tar archive?)");
     const diffId = `sha256:${hasher.digest("hex")}`;
     if (expectDiffId && expectDiffId !== diffId) throw new InvalidInputError(`layer digest mismatch: expected ${expectDiffId}, got ${diffId}`);
     closeSync(tarFd);
@@ -117,21 +111,4 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
   }
 }
 
-export function layerSize(layersRoot: string, diffId: string): number {
-  try {
-    return Number(readFileSync(`${layerDir(layersRoot, diffId)}/size`, "utf8")) || 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Removes staging directories that a killed unpack left behind. */
-export function sweepStaging(layersRoot: string): void {
-  if (!existsSync(layersRoot)) return;
-  for (const name of readdirSync(layersRoot)) {
-    if (!name.startsWith(".tmp-")) continue;
-    const pid = Number(name.split("-")[1]);
-    if (pid && existsSync(`/proc/${pid}`)) continue;
-    rmSync(`${layersRoot}/${name}`, { recursive: true, force: true });
-  }
-}
+export { hasLayer, layerDir, layerSize, sweepStaging } from "./layer-paths";

@@ -5,13 +5,17 @@
 import { chmodSync, mkdirSync, symlinkSync } from "node:fs";
 import type { MountSpec, RuntimeSpec } from "../container/record";
 import { HostError, SyscallError } from "../errors";
-import { makedev, mknodAt, O_DIRECTORY, O_PATH, openAt, closeFd, S_IFCHR } from "../sys/fs";
+import {
+  closeFd, makedev, mknodAt, O_CREAT, O_DIRECTORY, O_PATH, O_RDONLY, O_WRONLY, openAt, openat2,
+  RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, S_IFCHR, tryOpenat2,
+} from "../sys/fs";
 import {
   MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
-  MS_STRICTATIME, mount, pivotRoot, umount,
+  MS_STRICTATIME, mount, pivotRoot, splitMountOptions, umount,
 } from "../sys/mount";
+import { copyUpIfEmpty } from "./copy-up";
 import { chdir } from "../sys/process";
-import { withMountTarget } from "./mount-target";
+import { openMountTarget, withMountTarget } from "./mount-target";
 
 /** Stops mount events from reaching the host (the book forgot this and broke hosts). */
 export function makeMountsPrivate(): void {
@@ -25,7 +29,9 @@ export function mountOverlay(spec: RuntimeSpec["rootfs"]): void {
   const common = commonParent(spec.lower);
   const lower = spec.lower.map((l) => (common ? l.slice(common.length + 1) : l)).join(":");
   if (common) chdir(common);
-  const data = `lowerdir=${lower},upperdir=${spec.upper},workdir=${spec.work},index=off`;
+  // redirect_dir=off: a renamed lower directory is copied up whole, so the upperdir stays a plain
+  // diff (whiteouts and opaque dirs only) that `commit` can pack
+  const data = `lowerdir=${lower},upperdir=${spec.upper},workdir=${spec.work},index=off,redirect_dir=off`;
   try {
     mount("overlay", spec.mountpoint, "overlay", 0, data);
   } catch (e) {
@@ -79,6 +85,25 @@ export function mountDev(rootfs: string): void {
   symlinkSync("/proc/kcore", `${dev}/core`);
 }
 
+/**
+ * /etc/hostname, /etc/hosts and /etc/resolv.conf: /etc is resolved inside the rootfs once, the
+ * three targets are made in it, and each is bind-mounted through its own fd.
+ */
+export function bindEtcFiles(rootfs: string, files: [source: string, name: string][]): void {
+  const etc = openMountTarget(rootfs, "/etc", "dir");
+  try {
+    const real = openat2(etc, ".", O_RDONLY | O_DIRECTORY, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+    try {
+      for (const [source, name] of files) {
+        const f = tryOpenat2(real, name, O_WRONLY | O_CREAT, 0o644, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+        if (f >= 0) closeFd(f);
+        const target = openat2(real, name, O_PATH, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+        try { mount(source, `/proc/self/fd/${target}`, null, MS_BIND); } finally { closeFd(target); }
+      }
+    } finally { closeFd(real); }
+  } finally { closeFd(etc); }
+}
+
 export function bindFile(rootfs: string, source: string, dest: string, readonly = false): void {
   withMountTarget(rootfs, dest, "file", (t) => {
     mount(source, t, null, MS_BIND);
@@ -90,13 +115,17 @@ export function bindFile(rootfs: string, source: string, dest: string, readonly 
 export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean): void {
   withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => {
     if (m.type === "tmpfs") {
-      const opts = (m.options ?? []).join(",");
-      mount("tmpfs", t, "tmpfs", MS_NOSUID | MS_NODEV | (m.readonly ? MS_RDONLY : 0), opts || undefined);
+      const { flags, data } = splitMountOptions(m.options ?? ["nosuid", "nodev"]);
+      mount("tmpfs", t, "tmpfs", flags | (m.readonly ? MS_RDONLY : 0), data || undefined);
       return;
     }
+    if (m.copyUp && isDirSource) copyUpIfEmpty(t, m.source);
     mount(m.source, t, null, MS_BIND | MS_REC);
-    if (m.readonly) mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC);
   });
+  // the fd above still names the directory under the new mount: a remount needs the mount's own
+  // root, which a fresh lookup of the same target now reaches
+  if (m.readonly && m.type !== "tmpfs")
+    withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => mount(null, t, null, MS_BIND | MS_REMOUNT | MS_RDONLY));
 }
 
 /** pivot_root(".", ".") then detach the old root: no temporary directory needed. */

@@ -10,7 +10,7 @@
 import { chmodSync, lstatSync, rmSync, writeSync } from "node:fs";
 import { InvalidInputError, SyscallError } from "../errors";
 import {
-  closeFd, fchmodFd, fchownAt, fchownFd, fsetxattr, linkAt, lsetxattr, makedev, mkdirAt, mknodAt,
+  closeFd, fchmodFd, fchownAt, fchownFd, fsetxattr, linkAt, makedev, mkdirAt, mknodAt,
   O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_WRONLY, O_CREAT, openat2, openAt,
   RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, S_IFBLK, S_IFCHR, S_IFIFO, symlinkAt, unlinkAt, utimesAt,
 } from "../sys/fs";
@@ -39,16 +39,51 @@ export interface ExtractOptions {
   overlayWhiteouts: boolean;
 }
 
+const MAX_CACHED_DIRS = 256;
+
+/** errno of a SyscallError, or 0 for anything else. */
+function errnoOf(e: unknown): number {
+  return e instanceof SyscallError ? e.errno : 0;
+}
+
 export class SafeExtractor implements TarSink {
   private rootFd: number;
   private fileFd = -1;
   private current: TarEntry | null = null;
   private currentName = "";
   private dirTimes: [string[], number][] = [];
+  /**
+   * Parent directories already resolved (path → O_PATH fd). A cached fd stays right while no
+   * directory is removed: creating names never changes where an existing path leads, and a
+   * symlink can only appear where nothing was. clear() empties the cache when it removes one.
+   */
+  private dirs = new Map<string, number>();
+  /** fds dropped from the cache while an entry may still use them; closed when it is done. */
+  private retired: number[] = [];
   entries = 0;
 
   constructor(private rootDir: string, private opts: ExtractOptions) {
     this.rootFd = openAt(-100, rootDir, O_PATH | O_DIRECTORY);
+  }
+
+  private forgetDirs(): void {
+    this.retired.push(...this.dirs.values());
+    this.dirs.clear();
+  }
+
+  private closeRetired(): void {
+    for (const fd of this.retired.splice(0)) closeFd(fd);
+  }
+
+  /** The directory parts inside the root (created as needed, mode 0755); the fd is cached: do not close it. */
+  private dir(parts: string[]): number {
+    const key = parts.join("/");
+    const hit = this.dirs.get(key);
+    if (hit !== undefined) return hit;
+    if (this.dirs.size >= MAX_CACHED_DIRS) this.forgetDirs();
+    const fd = this.openDir(parts);
+    this.dirs.set(key, fd);
+    return fd;
   }
 
   /** Opens (creating as needed, mode 0755) the directory parts inside the root. */
@@ -78,13 +113,33 @@ export class SafeExtractor implements TarSink {
     try { st = lstatSync(p); } catch { return; }
     if (st.isDirectory()) {
       if (keepDir) return;
+      this.forgetDirs();
       rmSync(p, { recursive: true, force: true });
     } else {
       unlinkAt(dirfd, name, false);
     }
   }
 
+  /** Runs create(); if the name is taken, clears it (keeping a directory when keepDir) and retries once. */
+  private place(dirfd: number, name: string, keepDir: boolean, create: () => void): void {
+    try {
+      create();
+    } catch (e) {
+      if (errnoOf(e) !== 17) throw e;
+      this.clear(dirfd, name, keepDir);
+      create();
+    }
+  }
+
   entry(e: TarEntry): void {
+    try {
+      this.extractEntry(e);
+    } finally {
+      this.closeRetired();
+    }
+  }
+
+  private extractEntry(e: TarEntry): void {
     this.entries++;
     const parts = splitEntryPath(e.path);
     if (parts.length === 0) {
@@ -95,75 +150,66 @@ export class SafeExtractor implements TarSink {
     const name = parts[parts.length - 1];
     const parent = parts.slice(0, -1);
     if (this.opts.overlayWhiteouts && name.startsWith(".wh.")) return this.whiteout(parent, name);
-    const dirfd = this.openDir(parent);
-    try {
-      switch (e.type) {
-        case "Directory": {
-          this.clear(dirfd, name, true);
-          const rc = mkdirAt(dirfd, name, 0o700);
-          if (rc < 0 && rc !== EEXIST) throw new SyscallError("mkdir", -rc, "", "cannot create directory", e.path);
-          this.applyDirMeta(parts, e);
-          return;
+    const dirfd = this.dir(parent);
+    const owned = e.uid !== 0 || e.gid !== 0; // new files are root's already: skip the chown
+    switch (e.type) {
+      case "Directory": {
+        let rc = mkdirAt(dirfd, name, 0o700);
+        if (rc === EEXIST) {
+          this.clear(dirfd, name, true); // a directory stays (its contents merge); anything else goes
+          rc = mkdirAt(dirfd, name, 0o700);
         }
-        case "File": case "OldFile": case "ContiguousFile": {
-          this.clear(dirfd, name, false);
-          this.fileFd = openAt(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
-          this.current = e;
-          this.currentName = e.path;
-          return;
-        }
-        case "SymbolicLink":
-          this.clear(dirfd, name, false);
-          symlinkAt(e.linkpath, dirfd, name);
-          fchownAt(dirfd, name, e.uid, e.gid);
-          utimesAt(dirfd, name, e.mtime, e.mtime);
-          return;
-        case "Link": {
-          const target = splitEntryPath(e.linkpath);
-          if (target.length === 0) throw new InvalidInputError(`archive hardlink "${e.path}" has an empty target`);
-          const tdir = this.openDir(target.slice(0, -1));
-          try {
-            this.clear(dirfd, name, false);
-            linkAt(tdir, target[target.length - 1], dirfd, name);
-          } finally { closeFd(tdir); }
-          return;
-        }
-        case "CharacterDevice": case "BlockDevice": case "FIFO": {
-          this.clear(dirfd, name, false);
-          const kind = e.type === "CharacterDevice" ? S_IFCHR : e.type === "BlockDevice" ? S_IFBLK : S_IFIFO;
-          mknodAt(dirfd, name, kind | (e.mode & 0o7777), makedev(e.devmajor, e.devminor));
-          fchownAt(dirfd, name, e.uid, e.gid);
-          const fd = openat2(dirfd, name, O_PATH | O_NOFOLLOW, 0, RESOLVE);
-          try {
-            // chmod through the O_PATH fd's magic link: fchmod does not work on O_PATH fds
-            chmodSync(`/proc/self/fd/${fd}`, e.mode & 0o7777);
-          } finally { closeFd(fd); }
-          utimesAt(dirfd, name, e.mtime, e.mtime);
-          return;
-        }
-        default:
-          return; // pax/GNU metadata types are consumed by the reader; others carry nothing to place
+        if (rc < 0 && rc !== EEXIST) throw new SyscallError("mkdir", -rc, "", "cannot create directory", e.path);
+        this.applyDirMeta(parts, e);
+        return;
       }
-    } finally {
-      closeFd(dirfd);
+      case "File": case "OldFile": case "ContiguousFile":
+        this.place(dirfd, name, false, () => {
+          this.fileFd = openAt(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+        });
+        this.current = e;
+        this.currentName = e.path;
+        return;
+      case "SymbolicLink":
+        this.place(dirfd, name, false, () => symlinkAt(e.linkpath, dirfd, name));
+        if (owned) fchownAt(dirfd, name, e.uid, e.gid);
+        utimesAt(dirfd, name, e.mtime, e.mtime);
+        return;
+      case "Link": {
+        const target = splitEntryPath(e.linkpath);
+        if (target.length === 0) throw new InvalidInputError(`archive hardlink "${e.path}" has an empty target`);
+        const tdir = this.dir(target.slice(0, -1));
+        this.place(dirfd, name, false, () => linkAt(tdir, target[target.length - 1], dirfd, name));
+        return;
+      }
+      case "CharacterDevice": case "BlockDevice": case "FIFO": {
+        const kind = e.type === "CharacterDevice" ? S_IFCHR : e.type === "BlockDevice" ? S_IFBLK : S_IFIFO;
+        this.place(dirfd, name, false, () => mknodAt(dirfd, name, kind | (e.mode & 0o7777), makedev(e.devmajor, e.devminor)));
+        if (owned) fchownAt(dirfd, name, e.uid, e.gid);
+        const fd = openat2(dirfd, name, O_PATH | O_NOFOLLOW, 0, RESOLVE);
+        try {
+          // chmod through the O_PATH fd's magic link: fchmod does not work on O_PATH fds
+          chmodSync(`/proc/self/fd/${fd}`, e.mode & 0o7777);
+        } finally { closeFd(fd); }
+        utimesAt(dirfd, name, e.mtime, e.mtime);
+        return;
+      }
+      default:
+        return; // pax/GNU metadata types are consumed by the reader; others carry nothing to place
     }
   }
 
   private whiteout(parent: string[], name: string): void {
+    const dirfd = this.dir(parent);
     if (name === ".wh..wh..opq") {
-      const dirfd = this.openDir(parent);
-      try {
-        lsetxattr(`/proc/self/fd/${dirfd}`, "trusted.overlay.opaque", Buffer.from("y"));
-      } finally { closeFd(dirfd); }
+      // through a real fd: lsetxattr on /proc/self/fd/N would address the magic link itself
+      const real = openat2(dirfd, ".", O_RDONLY | O_DIRECTORY, 0, RESOLVE);
+      try { fsetxattr(real, "trusted.overlay.opaque", Buffer.from("y"), parent.join("/") || "/"); } finally { closeFd(real); }
       return;
     }
     if (name.startsWith(".wh..wh.")) return; // aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs)
     const target = name.slice(4);
-    const dirfd = this.openDir(parent);
-    try {
-      this.clear(dirfd, target, false);
-      mknodAt(dirfd, target, S_IFCHR, 0n);
-    } finally { closeFd(dirfd); }
+    this.place(dirfd, target, false, () => mknodAt(dirfd, target, S_IFCHR, 0n));
   }
 
   private applyDirMeta(parts: string[], e: TarEntry): void {
@@ -199,7 +245,7 @@ export class SafeExtractor implements TarSink {
     this.fileFd = -1;
     this.current = null;
     try {
-      fchownFd(fd, e.uid, e.gid, this.currentName);
+      if (e.uid !== 0 || e.gid !== 0) fchownFd(fd, e.uid, e.gid, this.currentName);
       fchmodFd(fd, e.mode & 0o7777, this.currentName); // after chown, which clears setuid bits
       this.setXattrs(fd, e);
       utimesAt(fd, null, e.mtime, e.mtime);
@@ -220,6 +266,8 @@ export class SafeExtractor implements TarSink {
   }
 
   close(): void {
+    this.forgetDirs();
+    this.closeRetired();
     if (this.fileFd >= 0) closeFd(this.fileFd);
     this.fileFd = -1;
     if (this.rootFd >= 0) closeFd(this.rootFd);

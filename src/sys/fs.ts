@@ -185,3 +185,15 @@ export function lgetxattr(path: string, key: string): Buffer | null {
   const n = tryCall(() => sym.lgetxattr(p, k, buf, buf.length));
   return n < 0 ? null : Buffer.from(buf.subarray(0, n));
 }
+
+/** Names of the xattrs on path (not following symlinks); [] when none or unsupported. */
+export function llistxattr(path: string): string[] {
+  const p = cstr(path);
+  let buf = Buffer.alloc(1024);
+  for (;;) {
+    const n = tryCall(() => sym.llistxattr(p, buf, buf.length));
+    if (n === -34 /* ERANGE */) { buf = Buffer.alloc(buf.length * 4); continue; }
+    if (n <= 0) return [];
+    return buf.toString("utf8", 0, n).split("\0").filter(Boolean);
+  }
+}

@@ -76,16 +76,44 @@ const DEFS = {
 type Symbols = ReturnType<typeof dlopen<typeof DEFS>>["symbols"];
 
 /**
- * Each symbol is bound on first use: bun:ffi compiles a trampoline per declared symbol at
- * dlopen time (~35 µs each), and every mydocker invocation pays for what it binds.
+ * x86_64 syscall numbers for the calls that are plain syscalls. bun:ffi compiles a trampoline
+ * for every bound symbol (~35 µs each, paid by every process that uses it); routing these through
+ * the one `syscall` symbol binds a single trampoline instead. Calls whose glibc wrapper does real
+ * work stay on their own symbols: setresuid/setresgid/setgroups (glibc applies them to every
+ * thread of this multithreaded runtime), signal/sigprocmask, poll, rlimits, errno.
  */
+const X64_SYSCALLS: Record<string, number> = {
+  read: 0, write: 1, close: 3, ioctl: 16, getpid: 39, socket: 41, socketpair: 53, execve: 59,
+  kill: 62, fcntl: 72, flock: 73, chdir: 80, fchdir: 81, fchmod: 91, fchown: 93, umask: 95,
+  geteuid: 107, setsid: 112, pivot_root: 155, prctl: 157, chroot: 161, mount: 165, umount2: 166,
+  sethostname: 170, setdomainname: 171, lsetxattr: 189, fsetxattr: 190, lgetxattr: 192,
+  llistxattr: 195, openat: 257, mkdirat: 258, mknodat: 259, fchownat: 260, unlinkat: 263,
+  renameat: 264, linkat: 265, symlinkat: 266, fchmodat: 268, unshare: 272, utimensat: 280,
+  pipe2: 293, setns: 308, memfd_create: 319,
+};
+
+function bind(name: string): (...a: unknown[]) => any {
+  const def = (DEFS as Record<string, unknown>)[name];
+  if (!def) throw new Error(`libc symbol ${name} is not declared in src/sys/libc.ts`);
+  return (dlopen("libc.so.6", { [name]: def } as any).symbols as any)[name];
+}
+
+/** Each symbol is bound on first use; plain syscalls share the one `syscall` trampoline. */
 export const sym: Symbols = new Proxy({} as Symbols, {
   get(cache: any, name: string) {
     const fn = cache[name];
     if (fn) return fn;
-    const def = (DEFS as Record<string, unknown>)[name];
-    if (!def) throw new Error(`libc symbol ${name} is not declared in src/sys/libc.ts`);
-    return (cache[name] = (dlopen("libc.so.6", { [name]: def } as any).symbols as any)[name]);
+    const nr = process.arch === "x64" ? X64_SYSCALLS[name] : undefined;
+    if (nr !== undefined) {
+      const raw = cache.syscall ?? (cache.syscall = bind("syscall"));
+      return (cache[name] = (a = 0, b = 0, c = 0, d = 0, e = 0) => Number(raw(nr, a, b, c, d, e)));
+    }
+    if (name === "futimens" && process.arch === "x64") {
+      // glibc's futimens is utimensat(fd, NULL, …), which its own utimensat wrapper refuses
+      const raw = cache.syscall ?? (cache.syscall = bind("syscall"));
+      return (cache[name] = (fd: number, ts: unknown) => Number(raw(280, fd, 0, ts, 0, 0)));
+    }
+    return (cache[name] = bind(name));
   },
 });
 

@@ -41,3 +41,26 @@ export function pivotRoot(newRoot: string, putOld: string): void {
   const n = cstr(newRoot), o = cstr(putOld);
   check("pivot_root", newRoot, () => sym.syscall(SYS_pivot_root, n, o, null, null, null));
 }
+
+const OPTION_FLAGS: Record<string, [number, boolean]> = {
+  ro: [MS_RDONLY, true], rw: [MS_RDONLY, false], nosuid: [MS_NOSUID, true], suid: [MS_NOSUID, false],
+  nodev: [MS_NODEV, true], dev: [MS_NODEV, false], noexec: [MS_NOEXEC, true], exec: [MS_NOEXEC, false],
+  noatime: [MS_NOATIME, true], atime: [MS_NOATIME, false], relatime: [MS_RELATIME, true],
+  strictatime: [MS_STRICTATIME, true],
+};
+
+/** "rw,noexec,size=64m" → mount flags + the data string the filesystem parses (later words win). */
+export function splitMountOptions(options: string[]): { flags: number; data: string } {
+  let flags = 0;
+  const data: string[] = [];
+  for (const o of options) {
+    const f = OPTION_FLAGS[o];
+    if (f) flags = f[1] ? flags | f[0] : flags & ~f[0];
+    else data.push(o);
+  }
+  return { flags, data: data.join(",") };
+}
+
+export function isMountFlagOption(o: string): boolean {
+  return o in OPTION_FLAGS;
+}

@@ -171,3 +171,13 @@ export function waitReadable(fd: number, timeoutMs: number): boolean {
     if (rc !== -4) check("poll", String(fd), () => -1);
   }
 }
+
+const SYS_execveat = 322, AT_EMPTY_PATH = 0x1000;
+/** execveat(fd, "", …, AT_EMPTY_PATH): runs the program an fd holds (a sealed memfd). */
+export function execveFd(fd: number, argv: string[], env: string[]): number {
+  const empty = cstr("");
+  const a = cstrArray(argv), e = cstrArray(env);
+  sym.syscall(SYS_execveat, fd as any, empty, a.array, e.array, AT_EMPTY_PATH as any);
+  void a.keep, e.keep;
+  return errno();
+}

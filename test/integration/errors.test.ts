@@ -7,7 +7,8 @@ describe.skipIf(!IS_ROOT)("bad input", () => {
   const sb = useSandbox("errors");
 
   const cases: [string, string[], RegExp][] = [
-    ["unknown image", ["run", "nosuchimage"], /Unable to find image 'nosuchimage' locally/],
+    // --pull never: the default (missing) would ask Docker Hub; tests stay on loopback
+    ["unknown image", ["run", "--pull", "never", "nosuchimage"], /Unable to find image 'nosuchimage:latest' locally/],
     ["missing IMAGE", ["run"], /requires at least 1 argument/],
     ["unknown flag", ["run", "--no-such-flag", "busybox"], /unknown flag: 'no-such-flag'/],
     ["malformed -e", ["run", "-e", "=x", "busybox", "true"], /invalid environment variable: =x/],

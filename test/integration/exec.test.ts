@@ -142,8 +142,35 @@ describe.skipIf(!IS_ROOT)("exec", () => {
     expect(hostProcesses(["sleep", "1234"])).toEqual([]);
   });
 
-  test("it joins the container's cgroups (Runtime.cgroupProcs)", () => {
-    // the cgroups module fills cgroupProcs; here the test plays its part with a cgroup of its own
+  test("it joins the container's cgroups, every hierarchy, and only the command does", () => {
+    const id = sb.ok(["inspect", "-f", "{{.Id}}", "box"]);
+    const pid1 = sb.ok(["exec", "box", "cat", "/proc/1/cgroup"]);
+    expect(pid1).toContain(id); // the cgroups module gave the container cgroups of its own
+    expect(sb.ok(["exec", "box", "cat", "/proc/self/cgroup"])).toBe(pid1);
+  });
+
+  test("the command is in every cgroup.procs of the container; the shim waiting for it is in none", async () => {
+    const proc = sb.spawn(["exec", "box", "sleep", "2345"]);
+    try {
+      const pid = await eventually(() => hostProcesses(["sleep", "2345"])[0] ?? 0);
+      expect(pid).toBeGreaterThan(0);
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const shim = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const files: string[] = JSON.parse(readFileSync(configPath("box"), "utf8")).Runtime.cgroupProcs;
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        const members = readFileSync(f, "utf8").split("\n").map(Number);
+        expect(members).toContain(pid);
+        expect(members).not.toContain(shim);
+      }
+    } finally {
+      proc.kill("SIGTERM"); // forwarded to sleep
+      await proc.exited;
+    }
+  });
+
+  test("it joins exactly the cgroup.procs files of Runtime.cgroupProcs", () => {
+    // a cgroup of the test's own stands in for the module's: the join follows the record
     const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").map((l) => l.split(" "));
     const v1 = mounts.find((f) => f[f.indexOf("-") + 1] === "cgroup" && f[f.length - 1]?.split(",").includes("pids"));
     const v2 = mounts.find((f) => f[4] === "/sys/fs/cgroup" && f[f.indexOf("-") + 1] === "cgroup2");
@@ -151,13 +178,14 @@ describe.skipIf(!IS_ROOT)("exec", () => {
     expect(base).toBeDefined();
     const dir = join(base!, `mydocker-exec-test-${process.pid}`);
     mkdirSync(dir);
+    let saved: string[] = [];
     try {
-      patchRuntime("box", (rt) => rt.cgroupProcs.push(join(dir, "cgroup.procs")));
+      patchRuntime("box", (rt) => { saved = rt.cgroupProcs; rt.cgroupProcs = [join(dir, "cgroup.procs")]; });
       const cg = sb.ok(["exec", "box", "cat", "/proc/self/cgroup"]);
       expect(cg).toContain(`/mydocker-exec-test-${process.pid}`);
       expect(readTrim(join(dir, "cgroup.procs"))).toBe(""); // neither the command nor the shim stayed
     } finally {
-      patchRuntime("box", (rt) => { rt.cgroupProcs = []; });
+      patchRuntime("box", (rt) => { rt.cgroupProcs = saved; });
       if (existsSync(dir)) rmdirSync(dir);
     }
   });

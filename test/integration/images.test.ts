@@ -97,6 +97,33 @@ describe.skipIf(!IS_ROOT)("images", () => {
     expect(readdirSync(layersDir()).filter((n) => n.startsWith(".tmp"))).toEqual([]);
   });
 
+  test("later entries replace earlier ones, and a directory replaced by a symlink is not followed through a stale handle", () => {
+    const tar = `${sb.root}/replace.tar`;
+    writeFileSync(tar, buildTar([
+      { path: "a/", type: "Directory" },
+      { path: "a/b/", type: "Directory" },
+      { path: "a/b/f", data: "old" },
+      { path: "tmp/", type: "Directory" },
+      { path: "a", type: "SymbolicLink", linkpath: "/tmp" },   // the directory a/ goes
+      { path: "a/b/g", data: "new" },                           // lands in <layer>/tmp/b/g
+      { path: "file", data: "1" },
+      { path: "file/", type: "Directory" },                     // a file replaced by a directory
+      { path: "dir/", type: "Directory" },
+      { path: "dir", data: "2" },                               // a directory replaced by a file
+      { path: "twice", data: "first" },
+      { path: "twice", data: "second" },
+    ]));
+    sb.ok(["import", tar, "replace"]);
+    const d = layerOf("replace");
+    expect(lstatSync(`${d}/a`).isSymbolicLink()).toBe(true);
+    expect(readFileSync(`${d}/tmp/b/g`, "utf8")).toBe("new");
+    expect(existsSync(`${d}/tmp/b/f`)).toBe(false);
+    expect(existsSync("/tmp/b/g")).toBe(false);
+    expect(statSync(`${d}/file`).isDirectory()).toBe(true);
+    expect(readFileSync(`${d}/dir`, "utf8")).toBe("2");
+    expect(readFileSync(`${d}/twice`, "utf8")).toBe("second");
+  });
+
   test("rmi refuses an image a container uses, deletes unused images, keeps shared layers", () => {
     sb.ok(["import", busyboxTar(), "rmtest:a"]);
     sb.ok(["import", busyboxTar(), "rmtest:b"]);

@@ -1,0 +1,43 @@
+// `mydocker container prune [-f] [--filter until=…|label=…]`: removes every stopped container.
+
+import { deleteContainer } from "../../container/cleanup";
+import { listContainers } from "../../container/list";
+import { ContainerStore } from "../../container/store";
+import { out } from "../../output";
+import { bool, defineVerb, list } from "../_define";
+import { confirm } from "../_confirm";
+import { parseLogTime } from "../../container/logs";
+import { InvalidInputError } from "../../errors";
+import { existsSync } from "node:fs";
+
+export default defineVerb({
+  meta: { name: "prune", description: "Remove all stopped containers", usage: "[OPTIONS]" },
+  args: {
+    force: { type: "boolean", alias: "f", description: "Do not prompt for confirmation" },
+    filter: { type: "string", multiple: true, description: "Provide filter values (e.g. 'until=<timestamp>', 'label=k=v')" },
+  },
+  async run({ args, globals }) {
+    let until: number | undefined;
+    const labels: string[] = [];
+    for (const f of list(args, "filter")) {
+      const [k, v] = [f.slice(0, f.indexOf("=")), f.slice(f.indexOf("=") + 1)];
+      if (k === "until") until = parseLogTime(v);
+      else if (k === "label") labels.push(v);
+      else throw new InvalidInputError(`invalid filter '${k}'`);
+    }
+    if (!bool(args, "force") && !confirm("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ")) return;
+    const store = new ContainerStore(globals.root);
+    const deleted: string[] = [];
+    for (const c of listContainers(store)) {
+      if (c.state.Status !== "exited" && c.state.Status !== "created" && c.state.Status !== "dead") continue;
+      if (until !== undefined && Date.parse(c.config.Created) >= until) continue;
+      if (!labels.every((l) => { const [k, v] = l.split("=", 2); const L = c.config.Config.Labels ?? {}; return k in L && (v === undefined || L[k] === v); })) continue;
+      await store.lockedAsync(c.config.Id, async () => {
+        if (!existsSync(`${store.containerDir(c.config.Id)}/config.json`)) return;
+        await deleteContainer(globals, store, store.readConfig(c.config.Id));
+        deleted.push(c.config.Id);
+      });
+    }
+    out(`Deleted Containers:\n${deleted.map((d) => d + "\n").join("")}\nTotal reclaimed space: 0B\n`);
+  },
+});

@@ -1,0 +1,24 @@
+// `mydocker update [OPTIONS] CONTAINER [CONTAINER...]`: prints each container as given once updated.
+
+import { parseResourceFlags } from "../cgroups";
+import { printWarnings, resourceFlagValues } from "../container/cgroup-module";
+import { updateContainer } from "../container/update";
+import { InvalidInputError } from "../errors";
+import { out } from "../output";
+import { defineVerb } from "./_define";
+import { updatableResourceFlags } from "./_flags-resources";
+import { forEachTarget } from "./_targets";
+
+export default defineVerb({
+  meta: { name: "update", description: "Update configuration of one or more containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  args: updatableResourceFlags,
+  async run({ args, globals }) {
+    if (args._.length === 0) throw new InvalidInputError(`"mydocker update" requires at least 1 argument.\nSee 'mydocker update --help'.`);
+    const changes = parseResourceFlags(resourceFlagValues(args));
+    if (Object.keys(changes).length === 0) throw new InvalidInputError("you must provide one or more flags when using this command");
+    return forEachTarget(args._, async (ref) => {
+      printWarnings(await updateContainer(globals, ref, changes));
+      out(ref + "\n");
+    });
+  },
+});

@@ -1,0 +1,30 @@
+// `mydocker volume inspect [-f FORMAT] VOLUME...`
+
+import { InvalidInputError } from "../../errors";
+import { VolumeStore } from "../../storage/volumes";
+import { defineVerb, str } from "../_define";
+import { renderTemplate } from "../_format";
+import { err, out } from "../../output";
+import { volumeView } from "./_view";
+
+export default defineVerb({
+  meta: { name: "inspect", description: "Display detailed information on one or more volumes", usage: "[OPTIONS] VOLUME [VOLUME...]" },
+  args: {
+    format: { type: "string", alias: "f", description: "Format output using a custom template" },
+  },
+  run({ args, globals }) {
+    if (args._.length === 0) throw new InvalidInputError(`"mydocker volume inspect" requires at least 1 argument.\nSee 'mydocker volume inspect --help'.`);
+    const store = new VolumeStore(globals.root);
+    const results: unknown[] = [];
+    let failed = false;
+    for (const name of args._) {
+      const v = store.find(name);
+      if (!v) { failed = true; err(`mydocker: get ${name}: no such volume\n`); continue; }
+      results.push(volumeView(v));
+    }
+    const format = str(args, "format");
+    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
+    else out(JSON.stringify(results, null, 4) + "\n");
+    return failed ? 1 : 0;
+  },
+});

@@ -1,0 +1,88 @@
+// The cgroups module's part in a container's life (see modules.ts):
+//   configure  parse and check the resource flags, fill HostConfig (Memory, NanoCpus, …)
+//   prepare    make the container's cgroup in every hierarchy and write its limits; record the
+//              cgroup.procs files _init joins right before execve (Runtime.cgroupProcs: also what
+//              `exec` joins) and the file the monitor reads OOM kills from (Extensions.oomFile);
+//              the monitor places the new process at once in the cgroups that neither charge
+//              nor restrict its start-up (Extensions.cgroupEarlyProcs)
+//   release    remove the cgroup and the `mydocker` parents it leaves empty
+// The cgroup is reopened later (stats, update, release) from Extensions.cgroup, not re-derived.
+
+import {
+  cgroupRecord, emptyResourceConfig, hostLayout, hostSupport, normalizeCgroupParent, openCgroup,
+  parseResourceFlags, RESOURCE_FLAG_NAMES, toResources, verifyResources, type CgroupRecord, type ResourceConfig,
+  type ResourceFlagValues,
+} from "../cgroups";
+import { err } from "../output";
+import type { ContainerModule } from "./modules";
+import type { ContainerConfig, HostConfig } from "./record";
+
+/** The parent of every container's cgroup unless --cgroup-parent says otherwise. */
+export const DEFAULT_CGROUP_PARENT = "mydocker";
+
+/** What prepare records: where the cgroup is, and which parents release may remove when empty. */
+export interface ContainerCgroup extends CgroupRecord {
+  prune: string[];
+}
+
+export function containerCgroup(config: ContainerConfig): ContainerCgroup | undefined {
+  return config.Extensions.cgroup as ContainerCgroup | undefined;
+}
+
+/** The resource fields of a HostConfig. */
+export function resourceConfigOf(hc: HostConfig): ResourceConfig {
+  const rc = emptyResourceConfig();
+  for (const k of Object.keys(rc) as (keyof ResourceConfig)[]) (rc as any)[k] = hc[k] ?? rc[k];
+  return rc;
+}
+
+/** The resource flags among parsed args, by long name. */
+export function resourceFlagValues(raw: Record<string, unknown>): ResourceFlagValues {
+  const out: Record<string, string> = {};
+  for (const name of RESOURCE_FLAG_NAMES) if (typeof raw[name] === "string") out[name] = raw[name] as string;
+  return out as ResourceFlagValues;
+}
+
+export function printWarnings(warnings: string[]): void {
+  for (const w of warnings) err(`WARNING: ${w}\n`);
+}
+
+export const cgroupModule: ContainerModule = {
+  name: "cgroups",
+
+  configure(opts, config) {
+    const rc = { ...emptyResourceConfig(), ...parseResourceFlags(resourceFlagValues(opts.raw)) };
+    const parent = typeof opts.raw["cgroup-parent"] === "string" ? opts.raw["cgroup-parent"] : "";
+    normalizeCgroupParent(parent);
+    const warnings = verifyResources(rc, hostSupport());
+    Object.assign(config.HostConfig, rc);
+    config.HostConfig.CgroupParent = parent;
+    printWarnings(warnings);
+  },
+
+  prepare(config) {
+    const parent = normalizeCgroupParent(config.HostConfig.CgroupParent) || DEFAULT_CGROUP_PARENT;
+    const record = cgroupRecord(hostLayout(), `${parent}/${config.Id}`);
+    const cgroup = openCgroup(record);
+    const prune = parent === DEFAULT_CGROUP_PARENT ? [DEFAULT_CGROUP_PARENT] : [];
+    try {
+      for (const rel of cgroup.create()) if (!prune.includes(rel)) prune.push(rel);
+      cgroup.set(toResources(resourceConfigOf(config.HostConfig)));
+    } catch (e) {
+      try { cgroup.destroy(prune); } catch { /* the first error is the one to report */ }
+      throw e;
+    }
+    config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
+    config.Runtime.cgroupProcs = cgroup.procsFiles();
+    // the monitor places the new process in these at once, while init is still starting
+    config.Extensions.cgroupEarlyProcs = cgroup.earlyProcsFiles();
+    const oomFile = cgroup.oomFile();
+    if (oomFile) config.Extensions.oomFile = oomFile;
+    else delete config.Extensions.oomFile;
+  },
+
+  release(config) {
+    const rec = containerCgroup(config);
+    if (rec) openCgroup(rec).destroy(rec.prune);
+  },
+};

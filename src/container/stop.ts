@@ -1,0 +1,45 @@
+// `stop`, `kill`, `restart`: a stop sends the image's StopSignal (SIGTERM by default), waits the
+// grace period, then SIGKILL — PID 1 ignores signals it has no handler for, so the escalation is
+// what makes `stop` work for `top`. The CLI that stops a container releases it itself.
+
+import { writeFileSync } from "node:fs";
+import type { Globals } from "../commands/_define";
+import { InvalidInputError } from "../errors";
+import { kill } from "../sys/process";
+import { parseSignal } from "../sys/signals";
+import { cleanupExited } from "./cleanup";
+import { killAndClaim } from "./remove";
+import { assertCan } from "./state-machine";
+import { observe } from "./status";
+import { ContainerStore } from "./store";
+
+export const DEFAULT_STOP_TIMEOUT = 10;
+
+export async function stopContainer(globals: Globals, ref: string, timeoutSec?: number): Promise<void> {
+  const store = new ContainerStore(globals.root);
+  const id = store.resolve(ref);
+  const config = store.readConfig(id);
+  const state = observe(store, id);
+  if (!state || state.Status === "created" || state.Status === "exited" || state.Status === "dead") return;
+  const signal = parseSignal(config.Config.StopSignal ?? "SIGTERM") ?? 15;
+  const t = timeoutSec ?? config.Config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
+  await killAndClaim(store, id, signal, t < 0 ? 365 * 86400_000 : t * 1000);
+  await cleanupExited(globals, id);
+}
+
+export function killContainer(globals: Globals, ref: string, signalName: string): void {
+  const signal = parseSignal(signalName);
+  if (signal === null) throw new InvalidInputError(`invalid signal: ${signalName}`);
+  const store = new ContainerStore(globals.root);
+  const id = store.resolve(ref);
+  const config = store.readConfig(id);
+  const state = observe(store, id)!;
+  assertCan("kill", state.Status, config.Name);
+  // Docker counts any kill as a manual stop: the restart policy does not bring it back.
+  writeFileSync(`${store.containerDir(id)}/manual-stop`, "");
+  if (state.Status === "restarting") {
+    if (state.MonitorPid) kill(state.MonitorPid, 15);
+    return;
+  }
+  kill(state.Pid, signal);
+}

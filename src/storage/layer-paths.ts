@@ -1,0 +1,32 @@
+// Where layers live on disk (ROOT/image/layers/<diff-id hex>/{diff,layer.tar,size}), without the
+// tar machinery: the image store and `run` need only these paths, and every invocation pays for
+// what it imports.
+
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+
+export function layerDir(layersRoot: string, diffId: string): string {
+  return `${layersRoot}/${diffId.replace(/^sha256:/, "")}`;
+}
+
+export function hasLayer(layersRoot: string, diffId: string): boolean {
+  return existsSync(`${layerDir(layersRoot, diffId)}/diff`);
+}
+
+export function layerSize(layersRoot: string, diffId: string): number {
+  try {
+    return Number(readFileSync(`${layerDir(layersRoot, diffId)}/size`, "utf8")) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes staging directories that a killed unpack left behind. */
+export function sweepStaging(layersRoot: string): void {
+  if (!existsSync(layersRoot)) return;
+  for (const name of readdirSync(layersRoot)) {
+    if (!name.startsWith(".tmp-")) continue;
+    const pid = Number(name.split("-")[1]);
+    if (pid && existsSync(`/proc/${pid}`)) continue;
+    rmSync(`${layersRoot}/${name}`, { recursive: true, force: true });
+  }
+}

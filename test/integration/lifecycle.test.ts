@@ -1,0 +1,285 @@
+// Detached containers and their lifecycle without a daemon: the monitor, ps, logs, stop, kill,
+// start, restart, wait, rm, inspect, restart policies, --init, and what survives a killed CLI or
+// a killed monitor.
+
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { eventually, IS_ROOT, useSandbox } from "./harness";
+
+function alive(pid: number): boolean {
+  try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; }
+}
+
+describe.skipIf(!IS_ROOT)("lifecycle", () => {
+  const sb = useSandbox("life");
+  const inspect = (c: string) => JSON.parse(sb.ok(["inspect", c]))[0];
+
+  test("run -d prints the 64-hex id once the process runs; ps shows it Up", () => {
+    const id = sb.ok(["run", "-d", "--name", "top1", "busybox", "top"]);
+    expect(id).toMatch(/^[a-f0-9]{64}$/);
+    const i = inspect("top1");
+    expect(i.State.Status).toBe("running");
+    expect(i.State.Running).toBe(true);
+    expect(alive(i.State.Pid)).toBe(true);
+    const ps = sb.ok(["ps"]).split("\n");
+    expect(ps[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
+    expect(ps[1]).toMatch(new RegExp(`^${id.slice(0, 12)}\\s+busybox\\s+"top"\\s+.* ago\\s+Up .*\\s+top1$`));
+    expect(sb.ok(["ps", "-q"])).toBe(id.slice(0, 12));
+    expect(sb.ok(["ps", "-q", "--no-trunc"])).toBe(id);
+    const json = JSON.parse(sb.ok(["ps", "--format", "json"]));
+    expect(json).toMatchObject({ ID: id.slice(0, 12), Names: "top1", State: "running", Image: "busybox" });
+    expect(sb.ok(["ps", "--format", "{{.Names}}:{{.State}}"])).toBe("top1:running");
+    sb.ok(["rm", "-f", "top1"]);
+  });
+
+  test("ps filters, -a, -n, -l", () => {
+    sb.ok(["run", "--name", "done1", "busybox", "true"]);
+    sb.ok(["run", "-d", "--name", "up1", "-l", "tier=web", "busybox", "sleep", "100"]);
+    expect(sb.ok(["ps", "--format", "{{.Names}}"])).toBe("up1");
+    expect(sb.ok(["ps", "-a", "--format", "{{.Names}}"]).split("\n").sort()).toEqual(["done1", "up1"]);
+    expect(sb.ok(["ps", "-a", "-f", "status=exited", "--format", "{{.Names}}"])).toBe("done1");
+    expect(sb.ok(["ps", "-a", "-f", "name=up", "--format", "{{.Names}}"])).toBe("up1");
+    expect(sb.ok(["ps", "-a", "-f", "label=tier=web", "--format", "{{.Names}}"])).toBe("up1");
+    expect(sb.ok(["ps", "-l", "--format", "{{.Names}}"])).toBe("up1");
+    expect(sb.ok(["ps", "-n", "2", "--format", "{{.Names}}"]).split("\n")).toHaveLength(2);
+    expect(sb.run(["ps", "-f", "bogus=1"]).code).toBe(125);
+    sb.ok(["rm", "-f", "up1", "done1"]);
+  });
+
+  test("logs: streams kept apart, --tail, -t, --since, -f ends with the container", async () => {
+    sb.ok(["run", "-d", "--name", "chat", "busybox", "sh", "-c", "for i in 1 2 3; do echo out$i; echo err$i >&2; done; sleep 1; echo late"]);
+    await eventually(() => sb.ok(["logs", "chat"]).includes("out3"));
+    const r = sb.run(["logs", "chat"]);
+    expect(r.stdout.startsWith("out1\nout2\nout3\n")).toBe(true);
+    expect(r.stderr).toBe("err1\nerr2\nerr3\n");
+    expect(sb.run(["logs", "--tail", "2", "chat"]).stdout + sb.run(["logs", "--tail", "2", "chat"]).stderr).toMatch(/3/);
+    expect(sb.ok(["logs", "-t", "chat"]).split("\n")[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z out1$/);
+    expect(sb.ok(["logs", "--since", "1h", "chat"])).toContain("out1");
+    expect(sb.ok(["logs", "--since", String(Date.now() / 1000 + 3600), "chat"])).toBe("");
+    const t0 = Date.now();
+    const f = sb.run(["logs", "-f", "chat"]);
+    expect(f.stdout).toContain("late");
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const line = readFileSync(inspect("chat").LogPath, "utf8").split("\n")[0];
+    expect(JSON.parse(line)).toMatchObject({ log: "out1\n", stream: "stdout" });
+    expect(JSON.parse(line).time).toMatch(/\.\d{9}Z$/);
+    sb.ok(["rm", "chat"]);
+  });
+
+  test("log rotation keeps a chatty container's log bounded", async () => {
+    sb.ok(["run", "-d", "--name", "chatty", "--log-opt", "max-size=2k", "--log-opt", "max-file=3", "busybox",
+      "sh", "-c", "i=0; while [ $i -lt 400 ]; do echo line-$i; i=$((i+1)); done"]);
+    expect(sb.ok(["wait", "chatty"])).toBe("0");
+    const dir = `${sb.root}/containers/${inspect("chatty").Id}`;
+    const logs = readdirSync(dir).filter((f) => f.startsWith("json.log"));
+    expect(logs.sort()).toEqual(["json.log", "json.log.1", "json.log.2"]);
+    for (const l of logs) expect(statSync(`${dir}/${l}`).size).toBeLessThanOrEqual(2048);
+    const out = sb.ok(["logs", "chatty"]).split("\n");
+    expect(out[out.length - 1]).toBe("line-399");
+    // what is kept is contiguous and in order
+    const nums = out.map((l) => Number(l.slice(5)));
+    expect(nums.every((n, i) => i === 0 || n === nums[i - 1] + 1)).toBe(true);
+    sb.ok(["rm", "chatty"]);
+  });
+
+  test("stop escalates to SIGKILL for a PID 1 that ignores SIGTERM, within -t + 1 s", () => {
+    sb.ok(["run", "-d", "--name", "stubborn", "busybox", "sleep", "100"]);
+    const t0 = Date.now();
+    expect(sb.ok(["stop", "-t", "1", "stubborn"])).toBe("stubborn");
+    expect(Date.now() - t0).toBeLessThan(2000 + 500);
+    const i = inspect("stubborn");
+    expect(i.State.Status).toBe("exited");
+    expect(i.State.ExitCode).toBe(137);
+    expect(alive(i.State.Pid)).toBe(false);
+    sb.ok(["rm", "stubborn"]);
+  });
+
+  test("stop delivers the StopSignal to a PID 1 that handles it; stop of a stopped container is fine", () => {
+    sb.ok(["run", "-d", "--name", "polite", "--stop-signal", "USR1", "busybox", "sh", "-c",
+      "trap 'exit 9' USR1; while true; do sleep 0.05; done"]);
+    const t0 = Date.now();
+    sb.ok(["stop", "polite"]);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(inspect("polite").State.ExitCode).toBe(9);
+    expect(sb.ok(["stop", "polite"])).toBe("polite");
+    sb.ok(["rm", "polite"]);
+  });
+
+  test("kill sends a signal; kill of a stopped container is an error", async () => {
+    sb.ok(["run", "-d", "--name", "k", "busybox", "sh", "-c", "trap 'exit 4' HUP; while true; do sleep 0.05; done"]);
+    sb.ok(["kill", "-s", "HUP", "k"]);
+    expect(sb.ok(["wait", "k"])).toBe("4");
+    const r = sb.run(["kill", "k"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain("is not running");
+    expect(sb.run(["kill", "-s", "NOPE", "k"]).stderr).toContain("invalid signal");
+    sb.ok(["rm", "k"]);
+  });
+
+  test("start keeps the filesystem and config; start -a attaches and returns the exit code", () => {
+    expect(sb.run(["run", "--name", "keeper", "-e", "X=1", "busybox", "sh", "-c", "echo run$X >> /state; cat /state; exit 3"]).code).toBe(3);
+    const r = sb.run(["start", "-a", "keeper"]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe("run1\nrun1\n");
+    expect(sb.ok(["start", "keeper"])).toBe("keeper");
+    expect(sb.ok(["wait", "keeper"])).toBe("3");
+    expect(sb.ok(["logs", "keeper"]).split("\n")).toHaveLength(6);
+    sb.ok(["rm", "keeper"]);
+  });
+
+  test("restart gives a new process; rm refuses a running container without -f", () => {
+    sb.ok(["run", "-d", "--name", "rs", "busybox", "sleep", "100"]);
+    const pid1 = inspect("rs").State.Pid;
+    expect(sb.ok(["restart", "-t", "0", "rs"])).toBe("rs");
+    const pid2 = inspect("rs").State.Pid;
+    expect(pid2).not.toBe(pid1);
+    expect(alive(pid2)).toBe(true);
+    const r = sb.run(["rm", "rs"]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain("stop the container before removing or force remove");
+    expect(sb.ok(["rm", "-f", "rs"])).toBe("rs");
+    expect(alive(pid2)).toBe(false);
+  });
+
+  test("inspect shows Docker's fields", () => {
+    expect(sb.run(["run", "--name", "ins", "-h", "hh", "-w", "/tmp", "-e", "A=1", "busybox", "sh", "-c", "exit 2"]).code).toBe(2);
+    const i = inspect("ins");
+    expect(i.Id).toMatch(/^[a-f0-9]{64}$/);
+    expect(i.Name).toBe("/ins");
+    expect(i.Path).toBe("sh");
+    expect(i.Args).toEqual(["-c", "exit 2"]);
+    expect(i.State).toMatchObject({ Status: "exited", Running: false, Paused: false, ExitCode: 2, OOMKilled: false, Pid: 0 });
+    expect(Date.parse(i.State.FinishedAt)).toBeGreaterThanOrEqual(Date.parse(i.State.StartedAt));
+    expect(i.Config).toMatchObject({ Hostname: "hh", Image: "busybox", WorkingDir: "/tmp", Cmd: ["sh", "-c", "exit 2"] });
+    expect(i.Config.Env).toContain("A=1");
+    expect(i.HostConfig.RestartPolicy).toEqual({ Name: "no", MaximumRetryCount: 0 });
+    expect(existsSync(i.LogPath)).toBe(true);
+    expect(sb.ok(["inspect", "-f", "{{.State.ExitCode}} {{.Config.Hostname}}", "ins"])).toBe("2 hh");
+    sb.ok(["rm", "ins"]);
+  });
+
+  test("names and unique id prefixes select; an ambiguous prefix lists the candidates", () => {
+    const ids: string[] = [];
+    for (let n = 0; n < 12; n++) ids.push(sb.ok(["create", "busybox", "true"]));
+    for (const id of ids) expect(sb.ok(["inspect", "-f", "{{.Id}}", id.slice(0, 12)])).toBe(id);
+    // with 12 random ids some share a first hex digit
+    const byFirst = new Map<string, number>();
+    for (const id of ids) byFirst.set(id[0], (byFirst.get(id[0]) ?? 0) + 1);
+    const shared = [...byFirst].find(([, n]) => n > 1)![0];
+    const r = sb.run(["inspect", shared]);
+    expect(r.code).toBe(125);
+    expect(r.stderr).toContain(`multiple containers match "${shared}"`);
+    expect(sb.ok(["ps", "-a", "-f", "status=created", "-q"]).split("\n")).toHaveLength(12);
+    sb.ok(["rm", ...ids]);
+    const missing = sb.run(["inspect", "nosuch"]);
+    expect(missing.stderr).toContain("nosuch");
+  });
+
+  test("rename, top, and container prune", () => {
+    sb.ok(["run", "-d", "--name", "before", "busybox", "sleep", "100"]);
+    sb.ok(["rename", "before", "after"]);
+    expect(sb.run(["inspect", "before"]).code).toBe(125);
+    const top = sb.ok(["top", "after"]);
+    expect(top).toMatch(/PID/);
+    expect(top).toContain("sleep 100");
+    sb.ok(["run", "--name", "stopped1", "busybox", "true"]);
+    const pruned = sb.ok(["container", "prune", "-f"]);
+    expect(pruned).toContain("Deleted Containers:");
+    expect(pruned).toContain(inspect("after").Id.slice(0, 0)); // running one stays
+    expect(sb.run(["inspect", "stopped1"]).code).toBe(125);
+    expect(inspect("after").State.Running).toBe(true);
+    sb.ok(["rm", "-f", "after"]);
+  });
+
+  test("--rm works with -d: the record goes when the container exits", async () => {
+    const id = sb.ok(["run", "-d", "--rm", "busybox", "sh", "-c", "exit 0"]);
+    expect(await eventually(() => !existsSync(`${sb.root}/containers/${id}`), 5000)).toBe(true);
+  });
+
+  test("restart policies: on-failure:N retries N times; always restarts until stopped", async () => {
+    sb.ok(["run", "-d", "--name", "flaky", "--restart", "on-failure:2", "busybox", "sh", "-c", "exit 3"]);
+    expect(await eventually(() => {
+      const i = inspect("flaky");
+      return i.State.Status === "exited" && i.RestartCount === 2;
+    }, 10_000)).toBe(true);
+    expect(inspect("flaky").State.ExitCode).toBe(3);
+    expect(sb.ok(["logs", "flaky"])).toBe("");
+
+    sb.ok(["run", "-d", "--name", "phoenix", "--restart", "always", "busybox", "sh", "-c", "echo up; sleep 0.2; exit 1"]);
+    expect(await eventually(() => inspect("phoenix").RestartCount >= 2, 10_000)).toBe(true);
+    expect(sb.ok(["logs", "phoenix"]).split("\n").length).toBeGreaterThanOrEqual(3);
+    sb.ok(["stop", "-t", "1", "phoenix"]);
+    const count = inspect("phoenix").RestartCount;
+    await Bun.sleep(1000);
+    expect(inspect("phoenix").State.Status).toBe("exited");
+    expect(inspect("phoenix").RestartCount).toBe(count);
+    sb.ok(["rm", "flaky", "phoenix"]);
+  });
+
+  test("--init runs a tiny init as PID 1 that forwards signals and reaps zombies", () => {
+    expect(sb.ok(["run", "--rm", "--init", "busybox", "sh", "-c", "cat /proc/1/comm"])).toBe("mydocker-init");
+    sb.ok(["run", "-d", "--init", "--name", "inited", "busybox", "sh", "-c", "(sleep 0.1 &) ; sleep 100"]);
+    const t0 = Date.now();
+    sb.ok(["stop", "inited"]); // sh as a child of init dies on SIGTERM: no 10 s wait
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(inspect("inited").State.ExitCode).toBe(143);
+    sb.ok(["rm", "inited"]);
+  });
+
+  test("the CLI killed with SIGKILL while attached: the container runs on, output and exit code are kept", async () => {
+    const cli = sb.spawn(["run", "--name", "orphan", "busybox", "sh", "-c", "echo before; sleep 1; echo after; exit 6"]);
+    await eventually(() => sb.run(["logs", "orphan"]).stdout.includes("before"));
+    cli.kill("SIGKILL");
+    await cli.exited;
+    expect(sb.ok(["ps", "--format", "{{.Names}}"])).toContain("orphan");
+    expect(sb.ok(["wait", "orphan"])).toBe("6");
+    expect(sb.ok(["logs", "orphan"])).toBe("before\nafter");
+    expect(inspect("orphan").State.Status).toBe("exited");
+    sb.ok(["rm", "orphan"]);
+  });
+
+  test("a killed monitor takes its container down, and ps -a shows it exited, never running", async () => {
+    sb.ok(["run", "-d", "--name", "monless", "busybox", "sleep", "100"]);
+    const id = inspect("monless").Id;
+    const state = JSON.parse(readFileSync(`${sb.root}/containers/${id}/state.json`, "utf8"));
+    process.kill(state.MonitorPid, "SIGKILL");
+    expect(await eventually(() => !alive(state.Pid), 5000)).toBe(true);
+    expect(sb.ok(["ps", "-a", "--format", "{{.Names}} {{.State}}"])).toBe("monless exited");
+    expect(inspect("monless").State.Running).toBe(false);
+    sb.ok(["rm", "monless"]);
+    expect(sb.leftovers()).toEqual([]);
+  });
+
+  test("a recorded pid is trusted only with its start time (pid reuse, reboot)", () => {
+    const id = sb.ok(["create", "--name", "ghost", "busybox", "true"]);
+    const file = `${sb.root}/containers/${id}/state.json`;
+    const state = JSON.parse(readFileSync(file, "utf8"));
+    const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    // a live pid (this test runner) with the wrong start time, then with another boot's id
+    writeFileSync(file, JSON.stringify({ ...state, Status: "running", Pid: process.pid, PidStartTime: 1, BootId: bootId }));
+    expect(sb.ok(["ps", "-a", "--format", "{{.State}}", "-f", "name=ghost"])).toBe("exited");
+    const real = Number(readFileSync(`/proc/${process.pid}/stat`, "utf8").split(") ")[1].split(" ")[19]);
+    writeFileSync(file, JSON.stringify({ ...state, Status: "running", Pid: process.pid, PidStartTime: real, BootId: "other-boot" }));
+    expect(sb.ok(["ps", "-a", "--format", "{{.State}}", "-f", "name=ghost"])).toBe("exited");
+    sb.ok(["rm", "ghost"]);
+  });
+
+  test("twenty run -d and twenty rm -f at once leave exactly the right records", async () => {
+    const before = sb.containerIds().length;
+    const runs = Array.from({ length: 20 }, (_, n) => sb.spawn(["run", "-d", "--name", `par${n}`, "busybox", "sleep", "100"]));
+    const same = Array.from({ length: 5 }, () => sb.spawn(["run", "-d", "--name", "contested", "busybox", "sleep", "100"]));
+    const codes = await Promise.all(runs.map((p) => p.exited));
+    expect(codes.every((c) => c === 0)).toBe(true);
+    const contested = await Promise.all(same.map((p) => p.exited));
+    expect(contested.filter((c) => c === 0)).toHaveLength(1);
+    expect(sb.containerIds().length).toBe(before + 21);
+    for (const id of sb.containerIds()) JSON.parse(readFileSync(`${sb.root}/containers/${id}/config.json`, "utf8"));
+    const names = sb.ok(["ps", "--format", "{{.Names}}"]).split("\n");
+    expect(new Set(names).size).toBe(names.length);
+    const rms = Array.from({ length: 20 }, (_, n) => sb.spawn(["rm", "-f", `par${n}`]));
+    expect((await Promise.all(rms.map((p) => p.exited))).every((c) => c === 0)).toBe(true);
+    sb.ok(["rm", "-f", "contested"]);
+    expect(sb.containerIds().length).toBe(before);
+    expect(await eventually(() => sb.leftovers().length === 0, 3000)).toBe(true);
+  });
+});
