@@ -19,7 +19,8 @@
  *   "resize ROWS COLS" (-t) ──────▶ TIOCSWINSZ on the master
  *                                  relays stdin → master → stdout (-t); forwards INT TERM HUP
  *                                  QUIT USR1 USR2 to the child; exits with its status (128+N
- *                                  after signal N). -d: exits 0 once execve worked.
+ *                                  after signal N). -d: the CLI leaves after "pid"; the shim
+ *                                  stays to hold the pty and reap the command.
  *
  * argv:  --pidns FD  --ns FD...  --cgroup PATH...  --cwd DIR  [--user UID GID GID,GID…|-]
  *        [--tty [--tty-size ROWS COLS] [--stdin]]  [--detach]  --control-fd N  [--env K=V]...
@@ -468,6 +469,11 @@ int exec_main(int argc, char **argv) {
   }
   snprintf(line, sizeof line, "pid %d\n", (int)child);
   control_send(line);
-  if (x.detach) return 0;
+  if (x.detach) {
+    /* -d: the CLI returns now; the shim stays (in its own session, stdio on /dev/null) to hold
+     * a pty master open and to reap the command, so it never lingers as a zombie */
+    if (x.control_fd >= 0) close(x.control_fd);
+    x.control_fd = -1;
+  }
   return supervise(child, sigfd, master);
 }

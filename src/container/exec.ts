@@ -200,6 +200,14 @@ async function runShim(config: ContainerConfig, opts: ExecOptions, plan: ExecPla
     closeQuietly(ctlChild);
     proxy?.setTarget(proc.pid);
     terminal?.forwardSize((s) => control.write(`resize ${s.rows} ${s.cols}\n`));
+    if (opts.detach) {
+      // the shim stays behind to reap the command; we leave once it runs (or failed to)
+      const line = control.readLineSync(30_000) ?? "";
+      if (line.startsWith("error ")) throw execFailure(line.slice(6), opts.command[0], config.Name);
+      if (!line.startsWith("pid ")) throw new HostError(`exec in container ${config.Name}: the exec helper failed (exit ${await proc.exited})`);
+      proc.unref();
+      return 0;
+    }
     const code = await proc.exited;
     const report = control.readAllSync(5000).split("\n");
     const failure = report.find((l) => l.startsWith("error "));

@@ -131,6 +131,12 @@ describe.skipIf(!IS_ROOT)("exec", () => {
     expect(sb.run(["exec", "-d", "box", "sleep", "4321"]).code).toBe(0);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(sb.ok(["exec", "box", "ps", "-o", "args"])).toContain("sleep 4321");
+    // -d -t: the pty stays open after the CLI left (no SIGHUP); a finished -d command is reaped
+    expect(sb.run(["exec", "-d", "-t", "box", "sh", "-c", "sleep 0.3; echo survived > /tmp/dt"]).code).toBe(0);
+    expect(sb.run(["exec", "-d", "box", "true"]).code).toBe(0);
+    expect(await eventually(() => sb.run(["exec", "box", "cat", "/tmp/dt"]).stdout.trim() === "survived", 5000)).toBe(true);
+    expect(sb.ok(["exec", "box", "ps", "-o", "stat,args"])).not.toMatch(/^\s*Z/m);
+    expect(sb.run(["exec", "-d", "box", "no-such-command"]).code).toBe(127);
   });
 
   test("the exec'd process dies with its container", async () => {
