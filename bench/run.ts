@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { execTrue } from "./exec";
 import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
 import { network } from "./network";
@@ -16,6 +17,7 @@ const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
   cgroups,
   lifecycle,
+  exec: execTrue,
   pull,
   load: loadBench,
   commit: commitBench,

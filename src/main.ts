@@ -25,6 +25,7 @@ Options:
 Common Commands:
   run       Create and run a new container from an image
   ps        List containers
+  exec      Execute a command in a running container
   images    List images
   import    Import the contents from a tarball to create a filesystem image
   pull      Download an image from a registry
@@ -37,6 +38,7 @@ Management Commands:
   volume    Manage volumes
 
 Commands:
+  attach    Attach local standard input, output, and error streams to a running container
   commit    Create a new image from a container's changes
   cp        Copy files/folders between a container and the local filesystem
   create    Create a new container

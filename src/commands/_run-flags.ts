@@ -13,6 +13,8 @@ import { networkFlags } from "./_flags-network";
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
   interactive: { type: "boolean", alias: "i", description: "Keep STDIN open even if not attached" },
+  tty: { type: "boolean", alias: "t", description: "Allocate a pseudo-TTY" },
+  "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
   name: { type: "string", description: "Assign a name to the container" },
   rm: { type: "boolean", description: "Automatically remove the container when it exits" },
   env: { type: "string", alias: "e", multiple: true, description: "Set environment variables" },

@@ -43,6 +43,15 @@ export interface RuntimeSpec {
   capDrop: string[];
   securityOpt: string[];
   init: boolean;
+  /** Privileges of the container's processes, filled by the security module and applied by
+   *  `exec` as well (contract in cshim/exec.c). Absent: the runtime's defaults. */
+  security?: {
+    /** 64-bit capability masks in hex */
+    capabilities?: { bounding: string; effective: string; permitted: string; inheritable: string; ambient: string };
+    noNewPrivileges?: boolean;
+    /** path of a file holding a raw struct sock_filter[] BPF program */
+    seccompProfile?: string;
+  };
 }
 
 export interface DockerConfig {

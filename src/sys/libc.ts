@@ -69,6 +69,13 @@ const DEFS = {
   recvfrom: { args: [i32, P, u64, i32, P, P], returns: i64 },
   signal: { args: [i32, P], returns: P },
   sigprocmask: { args: [i32, P, P], returns: i32 },
+  // terminals and fd passing (tty.ts, socket.ts)
+  tcgetattr: { args: [i32, P], returns: i32 },
+  tcsetattr: { args: [i32, i32, P], returns: i32 },
+  cfmakeraw: { args: [P], returns: FFIType.void },
+  dup2: { args: [i32, i32], returns: i32 },
+  connect: { args: [i32, P, u32], returns: i32 },
+  sendmsg: { args: [i32, P, i32], returns: i64 },
 } as const;
 
 type Symbols = ReturnType<typeof dlopen<typeof DEFS>>["symbols"];
