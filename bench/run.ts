@@ -4,8 +4,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BIN, fmt, ratio, REPO, type SuiteResult } from "./lib";
+import { execTrue } from "./exec";
 import { commitBench, loadBench } from "./images";
 import { lifecycle } from "./lifecycle";
+import { network } from "./network";
 import { runTrue } from "./run-true";
 import { pull } from "./pull";
 import { cgroups } from "./cgroups";
@@ -15,9 +17,11 @@ const SUITES: Record<string, Suite> = {
   "run-true": runTrue,
   cgroups,
   lifecycle,
+  exec: execTrue,
   pull,
   load: loadBench,
   commit: commitBench,
+  network,
 };
 
 function render(r: SuiteResult): string {

@@ -3,16 +3,23 @@
  *   mydocker run (Bun)                 monitor (this file)                container
  *   ─────────────────                  ───────────────────                ─────────
  *   spawn shim ───────────────────────▶ fork, setsid, fork (detached)
+ *                                      listen on DIR/attach.sock (attach.c)
  *                                      clone(CLONE_NEW*) ───────────────▶ exec `mydocker _init ID`
  *   ◀──────────── "pid PID MONITORPID" (control fd)                       (Bun: mounts, pivot_root…)
+ *                                      -t: ◀──── pty master (console socket, fd 4 of init) ──
  *   network into /proc/PID/ns/net
- *   "go" on the sync fd ──────────────────────────────────────────────────▶ execve(user command)
+ *   "go [ROWS COLS]" on the sync fd ──────────────────────────────────────▶ execve(user command)
  *   ◀───────────────────────────────────────────── sync fd EOF = started, or {"message":…} = failed
- *                                      relays stdout/stderr → json log (+ attached CLI)
+ *                                      relays stdout/stderr, or the pty master (-t), → json log
+ *                                      and attached clients; client input → master / stdin pipe
+ *   "resize ROWS COLS" (-t) ──────────▶ TIOCSWINSZ on the master
+ *   ◀──────────── "detached" (-it: the user typed the detach keys; the container runs on)
  *                                      waitpid → exit.json (code, signal, OOM, time)
- *   ◀──────────── "exit CODE SIG OOM RESTARTING"
+ *   ◀──────────── "exit CODE SIG OOM RESTARTING"  (also to every `attach` client)
  *   cleanup in-process, "done" ───────▶ (no "done": runs `mydocker _cleanup ID` itself)
  *
+ * stdin of the container: the CLI's own (run -i, passed through untouched), a pipe the monitor
+ * holds for `attach` (run -d -i: --stdin-pipe), or the pty slave (-t, set up by init).
  * On a restart policy the monitor starts the container again itself, running
  * `mydocker _prestart ID PID` (cgroup/network/state for the new pid) in place of the CLI. */
 #define _GNU_SOURCE
@@ -36,22 +43,28 @@
 #include "shim.h"
 
 #define MAX_JOIN 8
+#define MAX_HOLD 1024
 #define MAX_CGROUP_EARLY 16
 
 struct monitor_opts {
-  const char *exe, *root, *id, *dir, *oom_file, *restart;
+  const char *exe, *root, *id, *dir, *oom_file, *restart, *detach_keys;
   long clone_flags;
   int restart_max;
   int attach;
+  int tty;          /* the container gets a pty; init sends its master over the console socket */
+  int stdin_pipe;   /* a detached -i container: stdin is a pipe that attach clients write to */
   int control_fd, sync_fd;
   int join_fds[MAX_JOIN];
   int join_count;
+  int hold_fds[MAX_HOLD]; /* published-port sockets: held while the container runs */
+  int hold_count;
   const char *cgroup_early[MAX_CGROUP_EARLY]; /* cgroup.procs files the child joins at once */
   int cgroup_early_count;
   struct log_writer log;
 };
 
 static struct monitor_opts o;
+static struct hub hub;
 static int sigfd = -1;
 static int stop_requested; /* SIGTERM to the monitor: do not restart again */
 
@@ -82,6 +95,10 @@ static void parse_args(int argc, char **argv) {
       if (fd < 0) die("open namespace %s: %s", v, strerror(errno));
       o.join_fds[o.join_count++] = fd;
     }
+    else if (OPT("--hold-fd")) {
+      if (o.hold_count == MAX_HOLD) die("too many --hold-fd");
+      o.hold_fds[o.hold_count++] = atoi(v);
+    }
     else if (OPT("--log")) snprintf(o.log.path, sizeof o.log.path, "%s", v);
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
@@ -94,11 +111,20 @@ static void parse_args(int argc, char **argv) {
     else if (OPT("--restart-max")) o.restart_max = atoi(v);
     else if (OPT("--control-fd")) o.control_fd = atoi(v);
     else if (OPT("--sync-fd")) o.sync_fd = atoi(v);
+    else if (OPT("--detach-keys")) o.detach_keys = v;
     else if (strcmp(a, "--attach") == 0) o.attach = 1;
+    else if (strcmp(a, "--tty") == 0) o.tty = 1;
+    else if (strcmp(a, "--stdin-pipe") == 0) o.stdin_pipe = 1;
     else die("monitor: unknown argument %s", a);
 #undef OPT
   }
   if (!o.exe || !o.root || !o.id || !o.dir) die("monitor: --exe, --root, --id and --dir are required");
+}
+
+/* The container is gone for good: its published ports become free before anyone is told. */
+static void release_held(void) {
+  for (int i = 0; i < o.hold_count; i++) close(o.hold_fds[i]);
+  o.hold_count = 0;
 }
 
 static void control_send(const char *line) {
@@ -141,7 +167,7 @@ static void place_early(pid_t child) {
 }
 
 /* In the cloned child: become the container's first process and exec `mydocker _init ID`. */
-static void __attribute__((noreturn)) child_exec_init(int sync_child, int out_w, int err_w) {
+static void __attribute__((noreturn)) child_exec_init(int sync_child, int in_r, int out_w, int err_w, int console) {
   /* In a new pid namespace getppid() is 0, so a parent that died before this line cannot be
    * detected here; the monitor kills the child itself if it fails before "go". */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -156,14 +182,18 @@ static void __attribute__((noreturn)) child_exec_init(int sync_child, int out_w,
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   signal(SIGPIPE, SIG_DFL);
-  /* fd layout of init: 0 stdin (as given to the monitor), 1/2 the log pipes, 3 the sync socket.
+  /* fd layout of init: 0 stdin (the monitor's own, a stdin pipe, or /dev/null under a tty), 1/2
+   * the log pipes, 3 the sync socket, 4 the console socket (-t: init sends the pty master on it).
    * Lift the sources above 100 first so no dup2 clobbers a source that sits on a target. */
   int s = fcntl(sync_child, F_DUPFD, 100), ow = fcntl(out_w, F_DUPFD, 100), ew = fcntl(err_w, F_DUPFD, 100);
-  if (s < 0 || ow < 0 || ew < 0) _exit(125);
+  int ir = in_r >= 0 ? fcntl(in_r, F_DUPFD, 100) : 0, cs = console >= 0 ? fcntl(console, F_DUPFD, 100) : 0;
+  if (s < 0 || ow < 0 || ew < 0 || ir < 0 || cs < 0) _exit(125);
+  if (in_r >= 0) dup2(ir, 0);
   dup2(ow, 1);
   dup2(ew, 2);
   dup2(s, 3);
-  close_fds_from(4);
+  if (console >= 0) dup2(cs, 4);
+  close_fds_from(console >= 0 ? 5 : 4);
   protect_exe();
   char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_init", (char *)o.id, NULL};
   char *envp[] = {NULL};
@@ -178,39 +208,72 @@ struct run_result {
   long long ran_ms;
 };
 
-struct stream { int fd; int attach; struct line_buffer lb; };
+/* One output of the container: a log pipe, or the pty master (which is also its input). */
+struct stream { int fd; int number; struct line_buffer lb; };
 
-static void stream_read(struct stream *s) {
+/* The streams live in static storage and are set up field by field: zero-filling a 16 kB line
+ * buffer would make all of its pages resident in every monitor (RSS is a product figure). */
+static struct stream s_out, s_err, s_tty;
+
+static struct stream *stream_init(struct stream *s, int fd, int number, const char *name) {
+  s->fd = fd;
+  s->number = number;
+  s->lb.stream = name;
+  s->lb.len = 0;
+  return s;
+}
+
+/* noinline: its 16 kB buffer gets one stack frame, not one per inlined call site (RSS) */
+static void __attribute__((noinline)) stream_read(struct stream *s) {
   char buf[16384];
   ssize_t n = read(s->fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (n <= 0) {
+  if (n <= 0) { /* EOF, or EIO from a master whose slave side is all closed */
     log_flush(&o.log, &s->lb);
+    if (s->fd == hub.master) hub.master = hub.input = -1;
     close(s->fd);
     s->fd = -1;
     return;
   }
   log_feed(&o.log, &s->lb, buf, (size_t)n);
-  if (s->attach >= 0 && write_all(s->attach, buf, (size_t)n) < 0) s->attach = -1;
+  hub_output(&hub, s->number, buf, (size_t)n);
 }
 
-static void detach_cli(struct stream *out, struct stream *err) {
+/* The CLI that started the container went away or detached: stop writing to its terminal,
+ * keep logging. */
+static void detach_cli(void) {
   if (o.control_fd >= 0) close(o.control_fd);
   o.control_fd = -1;
-  /* the user no longer watches: stop writing to their terminal, keep logging */
-  out->attach = err->attach = -1;
+  hub_drop(&hub, 0);
   int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-  if (devnull >= 0) { dup2(devnull, 1); dup2(devnull, 2); close(devnull); }
+  if (devnull >= 0) {
+    if (o.tty) dup2(devnull, 0); /* a tty container's monitor kept the user's terminal as stdin */
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    close(devnull);
+  }
 }
 
-/* Reads control lines from the CLI; returns 1 when it said "done". */
-static int control_read(struct stream *out, struct stream *err) {
+/* Reads control lines from the CLI ("resize ROWS COLS", "done"); returns 1 after "done". */
+static int control_read(void) {
+  static char line[128];
+  static size_t len;
   char buf[256];
-  ssize_t n = read(o.control_fd, buf, sizeof buf - 1);
+  ssize_t n = read(o.control_fd, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
-  if (n <= 0) { detach_cli(out, err); return 0; }
-  buf[n] = 0;
-  return strstr(buf, "done") != NULL;
+  if (n <= 0) { detach_cli(); return 0; }
+  int done = 0;
+  for (ssize_t i = 0; i < n; i++) {
+    if (buf[i] != '\n') {
+      if (len < sizeof line - 1) line[len++] = buf[i];
+      continue;
+    }
+    line[len] = 0;
+    len = 0;
+    if (strcmp(line, "done") == 0) done = 1;
+    else hub_resize(&hub, line);
+  }
+  return done;
 }
 
 /* Starts the container once and relays its output until it exits. */
@@ -227,6 +290,15 @@ static void run_once(int first, struct run_result *r) {
     sync_parent = sync_p[0];
     sync_child = sync_p[1];
   }
+  /* stdin of the container: the monitor's own (attached -i), a pipe that attach clients write
+   * to (detached -i), or /dev/null under a tty (init puts the pty slave there) */
+  int in_p[2] = {-1, -1}, console[2] = {-1, -1};
+  if (o.tty) {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0) die("socketpair: %s", strerror(errno));
+    in_p[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  } else if (o.stdin_pipe) {
+    if (pipe2(in_p, O_CLOEXEC) < 0) die("pipe: %s", strerror(errno));
+  }
   long long oom_before = o.oom_file ? read_counter(o.oom_file, "oom_kill") : -1;
 
   pid_t child = (pid_t)syscall(SYS_clone, o.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -238,23 +310,49 @@ static void run_once(int first, struct run_result *r) {
     r->exit_code = 125;
     close(out_p[0]); close(out_p[1]); close(err_p[0]); close(err_p[1]);
     if (sync_parent >= 0) { close(sync_parent); close(sync_child); }
+    for (int i = 0; i < 2; i++) {
+      if (in_p[i] >= 0) close(in_p[i]);
+      if (console[i] >= 0) close(console[i]);
+    }
     return;
   }
-  if (child == 0) child_exec_init(sync_child, out_p[1], err_p[1]);
+  if (child == 0) child_exec_init(sync_child, in_p[0], out_p[1], err_p[1], console[1]);
 
   long long started = now_ms();
   close(out_p[1]);
   close(err_p[1]);
   close(sync_child);
+  if (in_p[0] >= 0) close(in_p[0]);
+  if (console[1] >= 0) close(console[1]);
   if (first && o.sync_fd >= 0) o.sync_fd = -1;
-  /* the container holds stdin now; the monitor must not keep a pipe's read end alive */
-  int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
+  if (!o.tty && !o.stdin_pipe) {
+    /* the container holds stdin now; the monitor must not keep a pipe's read end alive */
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull >= 0) { dup2(devnull, 0); close(devnull); }
+  }
+  if (in_p[1] >= 0) {
+    set_nonblock(in_p[1]);
+    hub.input = in_p[1];
+  }
 
   char line[128];
   snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
   control_send(line);
   place_early(child);
+
+  struct stream *tty = stream_init(&s_tty, -1, 1, "stdout");
+  if (console[0] >= 0) {
+    /* init opens the pty in the container's own devpts and sends the master back; EOF means it
+     * failed before that and reports why on the sync socket */
+    int fds[1], nfds = 1;
+    char b[8];
+    if (recv_fds(console[0], fds, &nfds, b, sizeof b) > 0 && nfds == 1) {
+      tty->fd = hub.master = hub.input = fds[0];
+      hub.tty = 1;
+      set_nonblock(tty->fd);
+    }
+    close(console[0]);
+  }
 
   if (sync_parent >= 0) {
     /* a restart: the helper places the new pid (cgroup, network, state), then we say go */
@@ -278,21 +376,23 @@ static void run_once(int first, struct run_result *r) {
     close(sync_parent);
   }
 
-  struct stream out = {out_p[0], o.attach ? 1 : -1, {"stdout", {0}, 0}};
-  struct stream err = {err_p[0], o.attach ? 2 : -1, {"stderr", {0}, 0}};
-  set_nonblock(out.fd);
-  set_nonblock(err.fd);
-  if (o.control_fd < 0) out.attach = err.attach = -1;
+  struct stream *out = stream_init(&s_out, out_p[0], 1, "stdout");
+  struct stream *err = stream_init(&s_err, err_p[0], 2, "stderr");
+  set_nonblock(out->fd);
+  set_nonblock(err->fd);
 
   int exited = 0, status = 0;
   long long drain_deadline = 0;
-  while (!exited || out.fd >= 0 || err.fd >= 0) {
-    struct pollfd p[4];
-    int np = 0, i_out = -1, i_err = -1, i_sig, i_ctl = -1;
-    if (out.fd >= 0) { i_out = np; p[np++] = (struct pollfd){out.fd, POLLIN, 0}; }
-    if (err.fd >= 0) { i_err = np; p[np++] = (struct pollfd){err.fd, POLLIN, 0}; }
-    i_sig = np; p[np++] = (struct pollfd){sigfd, POLLIN, 0};
-    if (o.control_fd >= 0) { i_ctl = np; p[np++] = (struct pollfd){o.control_fd, POLLIN, 0}; }
+  while (!exited || out->fd >= 0 || err->fd >= 0 || tty->fd >= 0) {
+    enum { T_OUT, T_ERR, T_TTY, T_SIG, T_CTL };
+    struct pollfd p[8 + 2 * MAX_CLIENTS];
+    int tag[8 + 2 * MAX_CLIENTS], np = 0; /* 5 own + listen + input + 2 per client */
+    if (out->fd >= 0) { tag[np] = T_OUT; p[np++] = (struct pollfd){out->fd, POLLIN, 0}; }
+    if (err->fd >= 0) { tag[np] = T_ERR; p[np++] = (struct pollfd){err->fd, POLLIN, 0}; }
+    if (tty->fd >= 0) { tag[np] = T_TTY; p[np++] = (struct pollfd){tty->fd, POLLIN, 0}; }
+    tag[np] = T_SIG; p[np++] = (struct pollfd){sigfd, POLLIN, 0};
+    if (o.control_fd >= 0) { tag[np] = T_CTL; p[np++] = (struct pollfd){o.control_fd, POLLIN, 0}; }
+    if (!exited) np = hub_pollfds(&hub, p, tag, np);
     int timeout = -1;
     if (exited) {
       long long left = drain_deadline - now_ms();
@@ -302,10 +402,15 @@ static void run_once(int first, struct run_result *r) {
     int n = poll(p, (nfds_t)np, timeout);
     if (n < 0 && errno != EINTR) die("poll: %s", strerror(errno));
     if (n <= 0) continue;
-    if (i_out >= 0 && p[i_out].revents) stream_read(&out);
-    if (i_err >= 0 && p[i_err].revents) stream_read(&err);
-    if (i_ctl >= 0 && p[i_ctl].revents) control_read(&out, &err);
-    if (p[i_sig].revents) {
+    for (int i = 0; i < np; i++) {
+      if (!p[i].revents || tag[i] == T_SIG) continue;
+      if (tag[i] == T_OUT) stream_read(out);
+      else if (tag[i] == T_ERR) stream_read(err);
+      else if (tag[i] == T_TTY) { if (tty->fd >= 0) stream_read(tty); }
+      else if (tag[i] == T_CTL) { if (o.control_fd >= 0) control_read(); }
+      else if (hub_handle(&hub, tag[i], p[i].revents) == 0) detach_cli(); /* client 0 typed the detach keys */
+    }
+    for (int i = 0; i < np; i++) if (tag[i] == T_SIG && p[i].revents) {
       struct signalfd_siginfo si;
       while (read(sigfd, &si, sizeof si) == sizeof si) {
         if (si.ssi_signo == SIGTERM) stop_requested = 1;
@@ -317,8 +422,13 @@ static void run_once(int first, struct run_result *r) {
       }
     }
   }
-  if (out.fd >= 0) { log_flush(&o.log, &out.lb); close(out.fd); }
-  if (err.fd >= 0) { log_flush(&o.log, &err.lb); close(err.fd); }
+  if (out->fd >= 0) { log_flush(&o.log, &out->lb); close(out->fd); }
+  if (err->fd >= 0) { log_flush(&o.log, &err->lb); close(err->fd); }
+  if (tty->fd >= 0) { log_flush(&o.log, &tty->lb); close(tty->fd); }
+  if (in_p[1] >= 0) close(in_p[1]);
+  hub.input = hub.master = -1;
+  hub.tty = 0;
+  hub.plen = hub.poff = 0;
 
   r->ran_ms = now_ms() - started;
   if (WIFEXITED(status)) {
@@ -419,7 +529,13 @@ int monitor_main(int argc, char **argv) {
   if (sigfd < 0) die("signalfd: %s", strerror(errno));
   if (o.control_fd >= 0) set_cloexec(o.control_fd, 1);
   if (o.sync_fd >= 0) set_cloexec(o.sync_fd, 1);
+  for (int i = 0; i < o.hold_count; i++) set_cloexec(o.hold_fds[i], 1);
   if (o.log.path[0] && log_open(&o.log) < 0) die("open log %s: %s", o.log.path, strerror(errno));
+  hub_init(&hub);
+  hub_listen(&hub, o.dir); /* without it only `attach` is missing: not worth failing the start */
+  if (o.attach && o.control_fd >= 0)
+    hub_add(&hub, o.control_fd, 0, o.tty ? fcntl(0, F_DUPFD_CLOEXEC, 3) : -1,
+            fcntl(1, F_DUPFD_CLOEXEC, 3), fcntl(2, F_DUPFD_CLOEXEC, 3), o.detach_keys);
 
   struct run_result r;
   int restarts = 0;
@@ -427,17 +543,19 @@ int monitor_main(int argc, char **argv) {
   for (int first = 1;; first = 0) {
     run_once(first, &r);
     int again = should_restart(&r, restarts);
+    if (!again) release_held();
     write_exit_file(&r, again);
-    if (first || o.control_fd >= 0) {
-      char line[128];
-      snprintf(line, sizeof line, "exit %d %d %d %d\n", r.exit_code, r.signal, r.oom, again);
-      control_send(line);
-    }
+    char line[128];
+    snprintf(line, sizeof line, "exit %d %d %d %d\n", r.exit_code, r.signal, r.oom, again);
+    hub_exit(&hub, line); /* attach clients leave at every exit, as with Docker */
+    /* the socket goes before the CLI hears of the exit: an attached `run --rm` deletes the
+     * container's directory as soon as it does */
+    if (!again) hub_close(&hub, o.dir);
+    if (first || o.control_fd >= 0) control_send(line);
     if (!again) break;
     if (o.control_fd >= 0) {
       /* the attached CLI leaves at the first exit; restarts happen unattended */
-      struct stream dummy1 = {-1, -1, {"stdout", {0}, 0}}, dummy2 = dummy1;
-      detach_cli(&dummy1, &dummy2);
+      detach_cli();
       o.attach = 0;
     }
     if (r.ran_ms > 10000) delay = 100; /* Docker's rule: a container that ran 10 s is healthy */
@@ -448,14 +566,12 @@ int monitor_main(int argc, char **argv) {
 
   /* If the CLI is still attached it cleans up in-process and says "done"; otherwise we call
    * the mydocker binary's hidden cleanup verb. */
+  hub_close(&hub, o.dir); /* a no-op unless a restart was cut short */
   int done = 0;
-  if (o.control_fd >= 0) {
-    struct stream d1 = {-1, -1, {"stdout", {0}, 0}}, d2 = d1;
-    while (o.control_fd >= 0 && !done) {
-      struct pollfd pc = {o.control_fd, POLLIN, 0};
-      if (poll(&pc, 1, -1) < 0 && errno != EINTR) break;
-      done = control_read(&d1, &d2);
-    }
+  while (o.control_fd >= 0 && !done) {
+    struct pollfd pc = {o.control_fd, POLLIN, 0};
+    if (poll(&pc, 1, -1) < 0 && errno != EINTR) break;
+    done = control_read();
   }
   if (!done && !cleanup_claimed()) {
     char *cargv[] = {(char *)o.exe, "--root", (char *)o.root, "_cleanup", (char *)o.id, NULL};

@@ -5,6 +5,7 @@
 #ifndef MYDOCKER_SHIM_H
 #define MYDOCKER_SHIM_H
 
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,10 @@ void close_fds_from(int lowfd);
 pid_t run_helper(char *const argv[]);
 int wait_helper(pid_t pid);
 long long read_counter(const char *path, const char *key);
+#define MAX_PASSED_FDS 4
+int send_fds(int sock, const int *fds, int nfds, const void *data, size_t len);
+ssize_t recv_fds(int sock, int *fds, int *nfds, void *buf, size_t len);
+int set_winsize(int fd, unsigned rows, unsigned cols);
 
 /* log_writer.c: Docker's json-file format with size-based rotation */
 struct log_writer {
@@ -38,6 +43,39 @@ int log_open(struct log_writer *w);
 void log_write_line(struct log_writer *w, const char *stream, const char *data, size_t len);
 void log_feed(struct log_writer *w, struct line_buffer *lb, const char *data, size_t len);
 void log_flush(struct log_writer *w, struct line_buffer *lb);
+
+/* attach.c: clients attached to a container's streams (see the diagram there) */
+#define MAX_CLIENTS 8
+#define MAX_KEYS 16
+struct client {
+  int used;
+  int ctl, own_ctl;     /* line channel; client 0's is the monitor's control fd (not owned) */
+  int in, out, err;     /* its stdio as handed over; -1 when absent */
+  unsigned char keys[MAX_KEYS];
+  int nkeys, matched;   /* detach keys and how many of them were just typed */
+  char line[128];
+  size_t linelen;
+};
+struct hub {
+  struct client c[MAX_CLIENTS];
+  int listen_fd;
+  int input;            /* where typed input goes: the pty master or a stdin pipe; -1 none */
+  int master;           /* the pty master of a -t container; -1 none */
+  int tty;              /* detach keys apply */
+  unsigned char pend[4096];
+  size_t plen, poff;    /* typed input the container has not read yet */
+};
+enum { HUB_LISTEN = 1000, HUB_INPUT = 1001, HUB_IN = 1100, HUB_CTL = 1200 };
+void hub_init(struct hub *h);
+int hub_listen(struct hub *h, const char *dir);
+int hub_add(struct hub *h, int ctl, int own_ctl, int in, int out, int err, const char *keys);
+void hub_drop(struct hub *h, int i);
+int hub_pollfds(struct hub *h, struct pollfd *p, int *tag, int np);
+int hub_handle(struct hub *h, int tag, short revents);
+void hub_output(struct hub *h, int stream, const char *buf, size_t n);
+void hub_resize(struct hub *h, const char *line);
+void hub_exit(struct hub *h, const char *line);
+void hub_close(struct hub *h, const char *dir);
 
 /* monitor.c / exec.c / tini.c */
 int monitor_main(int argc, char **argv);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -128,4 +130,63 @@ long long read_counter(const char *path, const char *key) {
     if (line) line++;
   }
   return -1;
+}
+
+/* Sends data with fds attached (SCM_RIGHTS) on a unix socket. */
+int send_fds(int sock, const int *fds, int nfds, const void *data, size_t len) {
+  char control[CMSG_SPACE(sizeof(int) * MAX_PASSED_FDS)];
+  if (nfds > MAX_PASSED_FDS) { errno = EINVAL; return -1; }
+  struct iovec iov = {(void *)data, len};
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (nfds > 0) {
+    memset(control, 0, sizeof control);
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+  }
+  ssize_t n;
+  do n = sendmsg(sock, &msg, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : 0;
+}
+
+/* Receives one message and the fds attached to it (close-on-exec); *nfds is in: room, out: got.
+ * Returns the bytes read (0 at EOF) or -1. */
+ssize_t recv_fds(int sock, int *fds, int *nfds, void *buf, size_t len) {
+  char control[CMSG_SPACE(sizeof(int) * MAX_PASSED_FDS)];
+  struct iovec iov = {buf, len};
+  struct msghdr msg = {0};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+  int room = *nfds, got = 0;
+  if (n >= 0) {
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+      int count = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+      int in[MAX_PASSED_FDS];
+      memcpy(in, CMSG_DATA(c), sizeof(int) * (size_t)count);
+      for (int i = 0; i < count; i++) {
+        if (got < room) fds[got++] = in[i];
+        else close(in[i]); /* more than asked for: never keep an fd nobody will close */
+      }
+    }
+  }
+  *nfds = got;
+  return n;
+}
+
+/* TIOCSWINSZ; rows/cols of 0 leave the size alone. */
+int set_winsize(int fd, unsigned rows, unsigned cols) {
+  if (rows == 0 || cols == 0) return 0;
+  struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
+  return ioctl(fd, TIOCSWINSZ, &ws);
 }

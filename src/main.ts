@@ -25,6 +25,7 @@ Options:
 Common Commands:
   run       Create and run a new container from an image
   ps        List containers
+  exec      Execute a command in a running container
   images    List images
   import    Import the contents from a tarball to create a filesystem image
   pull      Download an image from a registry
@@ -33,9 +34,11 @@ Common Commands:
 Management Commands:
   container Manage containers
   image     Manage images
+  network   Manage networks
   volume    Manage volumes
 
 Commands:
+  attach    Attach local standard input, output, and error streams to a running container
   commit    Create a new image from a container's changes
   cp        Copy files/folders between a container and the local filesystem
   create    Create a new container
@@ -47,6 +50,7 @@ Commands:
   login     Log in to a registry
   logout    Log out from a registry
   logs      Fetch the logs of a container
+  port      List port mappings or a specific mapping for the container
   rename    Rename a container
   restart   Restart one or more containers
   rm        Remove one or more containers

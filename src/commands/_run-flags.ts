@@ -9,10 +9,13 @@ import { pullFlags } from "./_flags-pull";
 import { securityFlags } from "./_flags-security";
 import { storageFlags } from "./_flags-storage";
 import { resourceFlags } from "./_flags-resources";
+import { networkFlags } from "./_flags-network";
 
 export const coreFlags: Flags = {
   detach: { type: "boolean", alias: "d", description: "Run container in background and print container ID" },
   interactive: { type: "boolean", alias: "i", description: "Keep STDIN open even if not attached" },
+  tty: { type: "boolean", alias: "t", description: "Allocate a pseudo-TTY" },
+  "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
   name: { type: "string", description: "Assign a name to the container" },
   rm: { type: "boolean", description: "Automatically remove the container when it exits" },
   env: { type: "string", alias: "e", multiple: true, description: "Set environment variables" },
@@ -37,6 +40,7 @@ export const runFlags: Flags = {
   ...pullFlags,
   ...storageFlags,
   ...resourceFlags,
+  ...networkFlags,
   ...securityFlags,
 };
 

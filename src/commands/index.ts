@@ -9,6 +9,8 @@ export const VERBS: Record<string, Loader> = {
   run: () => import("./run"),
   ps: () => import("./ps"),
   rm: () => import("./rm"),
+  exec: () => import("./exec"),
+  attach: () => import("./attach"),
   inspect: () => import("./inspect"),
   images: () => import("./images"),
   import: () => import("./import"),
@@ -39,10 +41,13 @@ export const VERBS: Record<string, Loader> = {
   container: () => import("./container"),
   update: () => import("./update"),
   stats: () => import("./stats"),
+  network: () => import("./network"),
+  port: () => import("./port"),
   // hidden verbs the shim and the container's first process call back into
   _init: () => import("./_init"),
   _cleanup: () => import("./_cleanup"),
   _prestart: () => import("./_prestart"),
+  "_network-gc": () => import("./_network-gc"),
 };
 
 /** Docker's management-command spellings that map onto a top-level verb. */
@@ -52,6 +57,8 @@ export const ALIASES: Record<string, string[]> = {
   "container list": ["ps"],
   "container ps": ["ps"],
   "container rm": ["rm"],
+  "container exec": ["exec"],
+  "container attach": ["attach"],
   "container inspect": ["inspect"],
   "container create": ["create"],
   "container start": ["start"],
@@ -79,4 +86,5 @@ export const ALIASES: Record<string, string[]> = {
   "container commit": ["commit"],
   "container export": ["export"],
   "container cp": ["cp"],
+  "container port": ["port"],
 };

@@ -1,13 +1,15 @@
 // `mydocker start [-a] [-i] CONTAINER...`: the same config and filesystem as before.
 
 import { waitAttached } from "../container/attach";
+import { detachKeysArg } from "../container/detach-keys";
 import { SignalProxy } from "../container/signal-proxy";
 import { startContainer } from "../container/start";
 import { observe } from "../container/status";
 import { ContainerStore } from "../container/store";
+import { assertInputIsTerminal, TerminalSession, userWindowSize } from "../container/terminal";
 import { InvalidInputError } from "../errors";
 import { out } from "../output";
-import { bool, defineVerb } from "./_define";
+import { bool, defineVerb, str } from "./_define";
 import { forEachTarget } from "./_targets";
 
 export default defineVerb({
@@ -15,6 +17,7 @@ export default defineVerb({
   args: {
     attach: { type: "boolean", alias: "a", description: "Attach STDOUT/STDERR and forward signals" },
     interactive: { type: "boolean", alias: "i", description: "Attach container's STDIN" },
+    "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
   },
   async run({ args, globals }) {
     if (args._.length === 0) throw new InvalidInputError(`"mydocker start" requires at least 1 argument.\nSee 'mydocker start --help'.`);
@@ -23,12 +26,25 @@ export default defineVerb({
     const store = new ContainerStore(globals.root);
     if (attach) {
       const id = store.resolve(args._[0]);
-      const proxy = new SignalProxy();
-      const running = await startContainer(globals, id, { stdin: bool(args, "interactive"), attach: true }).catch((e) => {
-        proxy.stop();
-        throw e;
-      });
-      return waitAttached(globals, running, proxy);
+      const stdin = bool(args, "interactive");
+      const detachKeys = detachKeysArg(str(args, "detach-keys"));
+      // a -t container: the user's terminal in raw mode, its size forwarded (as run -it)
+      const tty = store.readConfig(id).Config.Tty;
+      assertInputIsTerminal(tty, stdin);
+      const terminal = tty ? new TerminalSession().begin(stdin) : undefined;
+      try {
+        const proxy = new SignalProxy();
+        const running = await startContainer(globals, id, {
+          stdin, attach: true, size: terminal ? userWindowSize() : undefined, detachKeys: terminal ? detachKeys : undefined,
+        }).catch((e) => {
+          proxy.stop();
+          throw e;
+        });
+        terminal?.forwardSize((sz) => running.control.write(`resize ${sz.rows} ${sz.cols}\n`));
+        return await waitAttached(globals, running, proxy);
+      } finally {
+        terminal?.end();
+      }
     }
     return forEachTarget(args._, async (ref) => {
       const id = store.resolve(ref);

@@ -15,18 +15,19 @@ import { ContainerStore } from "./store";
 export async function waitAttached(globals: Globals, running: RunningContainer, proxy?: SignalProxy): Promise<number> {
   proxy?.setTarget(running.pid);
   let code: number | undefined;
-  let restarting = false;
+  let restarting = false, detached = false;
   try {
     for (;;) {
       const line = await running.control.readLine();
       if (line === null) break; // monitor gone without a report (killed)
+      if (line === "detached") { detached = true; break; } // -it and the detach keys: it runs on
       const report = parseExitLine(line);
       if (report) { code = report.exitCode; restarting = report.restarting; break; }
     }
   } finally {
     proxy?.stop();
   }
-  if (restarting) {
+  if (restarting || detached) {
     running.control.close();
     return code ?? 0;
   }

@@ -99,9 +99,8 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   if (opts.stopTimeout !== undefined && !/^-?\d+$/.test(opts.stopTimeout)) throw new InvalidInputError(`invalid stop timeout: ${opts.stopTimeout}`);
   if (opts.hostname !== undefined && !/^[a-zA-Z0-9]([a-zA-Z0-9.-]{0,252})?$/.test(opts.hostname))
     throw new InvalidInputError(`invalid hostname format: ${opts.hostname}`);
-  const network = opts.network ?? "default";
-  if (network !== "none" && network !== "default" && network !== "host" && network !== "bridge" && !network.startsWith("container:"))
-    throw new NotFoundError(`network ${network} not found`);
+  // the network module (network-module.ts) validates the mode and finds the network
+  const network = opts.network ?? "bridge";
   requireOverlayfs();
   const img = await imageForRun(globals, images, opts.image, opts.raw);
   const { entrypoint, cmd } = resolveCommand(img, opts);
@@ -194,8 +193,8 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   try {
     mkdirSync(dir, { mode: 0o700 });
     for (const d of ["upper", "work", "rootfs"]) mkdirSync(`${dir}/${d}`, { mode: 0o755 });
-    writeFileSync(`${dir}/hostname`, `${hostname}\n`);
-    writeFileSync(`${dir}/hosts`, hostsContent(hostname));
+    writeFileSync(`${dir}/hostname`, `${config.Runtime.hostname}\n`);
+    writeFileSync(`${dir}/hosts`, hostsContent(config.Runtime.hostname));
     writeFileSync(`${dir}/resolv.conf`, resolvConfContent());
     store.writeConfig(config);
     store.writeState(id, initialState());

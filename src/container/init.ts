@@ -2,37 +2,55 @@
 // inside the new namespaces. It builds the container from its record, waits for the CLI's "go"
 // on fd 3 (the sync socket), and replaces itself with the user's command.
 //
-//   fd 3 protocol:  CLI → init  "go\n"            (cgroup and network are in place)
+//   fd 3 protocol:  CLI → init  "go\n" or "go ROWS COLS\n"  (cgroup and network are in place;
+//                                                          -t: the user's window size)
 //                   init → CLI  EOF                (execve succeeded: fd 3 is close-on-exec)
 //                   init → CLI  {"message","exitCode"}  (failed; init exits with exitCode)
+//   fd 4 (-t only): init → monitor  the pty master (SCM_RIGHTS), opened in the container's own
+//                   devpts once it is mounted; the slave becomes stdio and controlling terminal.
 
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { ContainerCommandError, MydockerError } from "../errors";
 import { setLinkUp } from "../network/loopback";
 import { bindEtcFiles, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
-import { O_WRONLY, openAt } from "../sys/fs";
+import { closeFd, fchownFd, O_WRONLY, openAt } from "../sys/fs";
 import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
 import { confineSystemPaths, createContainerDevices, lockDown, prepareCredentials, readSeccompProgram } from "../security/container-init";
+import { sendFds } from "../sys/socket";
+import { dup2, openPty, setControllingTerminal, setWindowSize } from "../sys/tty";
 import type { ContainerConfig, RuntimeSpec } from "./record";
 import { shimFd } from "./shim";
 import { resolveUser } from "./user";
 
-const SYNC_FD = 3;
+const SYNC_FD = 3, CONSOLE_FD = 4;
 
-function waitForGo(): boolean {
-  const buf = Buffer.alloc(16);
+/** The "go" line from the CLI, or null when it hung up or said something else. */
+function waitForGo(): string | null {
+  const buf = Buffer.alloc(32);
   let got = "";
   while (!got.includes("\n")) {
     let n: number;
     try { n = readSync(SYNC_FD, buf, 0, buf.length, null); } catch (e: any) {
       if (e?.code === "EAGAIN" || e?.code === "EINTR") continue;
-      return false;
+      return null;
     }
-    if (n === 0) return false;
+    if (n === 0) return null;
     got += buf.toString("latin1", 0, n);
   }
-  return got.startsWith("go");
+  return got.startsWith("go") ? got.slice(0, got.indexOf("\n")) : null;
+}
+
+/** -t: a pty from the container's devpts; the master goes to the monitor, the slave becomes our
+ *  stdio and controlling terminal (we are a session leader: the monitor's child called setsid). */
+function attachTerminal(): void {
+  const { master, slave } = openPty();
+  sendFds(CONSOLE_FD, [master], Buffer.from("m"));
+  closeFd(master);
+  closeFd(CONSOLE_FD);
+  setControllingTerminal(slave);
+  for (const fd of [0, 1, 2]) dup2(slave, fd);
+  closeFd(slave);
 }
 
 function report(message: string, exitCode: number): never {
@@ -106,16 +124,22 @@ export function runInit(root: string, id: string): never {
     if (spec.rootfs.readonly) remountRootReadonly();
     sethostname(spec.hostname);
     if (spec.loopback) setLinkUp("lo");
+    if (spec.tty) attachTerminal();
   } catch (e) {
     report(describe(e, "container init"), e instanceof MydockerError ? e.exitCode : 125);
   }
   const spec = config.Runtime;
-  if (!waitForGo()) process.exit(125);
+  const go = waitForGo();
+  if (go === null) process.exit(125);
   try {
+    const [, rows, cols] = go.split(" ").map(Number);
+    if (spec.tty && rows > 0 && cols > 0) setWindowSize(0, { rows, cols });
     for (const fd of cgroupFds) writeSync(fd, "0");
     const sec = spec.security;
     if (sec) confineSystemPaths(sec);
     const user = resolveUser(spec.user);
+    // a terminal the user cannot write would be useless (runc's fixStdioPermissions)
+    if (spec.tty) fchownFd(0, user.uid, user.gid, "the container's terminal");
     const env = [...spec.env];
     if (!env.some((e) => e.startsWith("HOME="))) env.push(`HOME=${user.home}`);
     if (spec.cwd) {

@@ -20,6 +20,8 @@ export interface ModuleContext {
   store: ContainerStore;
   /** `rm -v`: the remove hook also deletes the container's anonymous volumes. */
   removeVolumes?: boolean;
+  /** fds a `prepare` hook wants the monitor to hold for the container's life (published-port sockets); start.ts passes them on and closes its copies. */
+  passFds?: number[];
 }
 
 export interface ContainerModule {
@@ -37,6 +39,7 @@ export async function loadModules(): Promise<ContainerModule[]> {
   return [
     (await import("./cgroup-module")).cgroupModule,
     (await import("./volume-module")).volumeModule,
+    (await import("./network-module")).networkModule,
     (await import("./security-module")).securityModule,
   ];
 }

@@ -45,7 +45,10 @@ export interface RuntimeSpec {
   capDrop: string[];
   securityOpt: string[];
   init: boolean;
-  /** Capabilities, seccomp, masked paths, devices, rlimits, sysctls (the security module). */
+  /** Privileges and confinement of the container's processes (capabilities, seccomp, masked
+   *  paths, devices, rlimits, sysctls): filled by the security module, applied by `_init` and,
+   *  for capabilities/no_new_privs/seccomp, by `exec` as well (contract in cshim/exec.c).
+   *  Absent (records older than the security module): the runtime's defaults. */
   security?: SecuritySpec;
 }
 

@@ -5,30 +5,44 @@ import { out } from "../output";
 import { waitAttached } from "./attach";
 import { deleteContainer } from "./cleanup";
 import { createContainer } from "./create";
+import { detachKeysArg } from "./detach-keys";
 import type { CreateOptions } from "./options";
 import { SignalProxy } from "./signal-proxy";
 import { startContainer } from "./start";
 import { ContainerStore } from "./store";
+import { assertInputIsTerminal, TerminalSession, userWindowSize } from "./terminal";
 
 export async function attachOrDetach(globals: Globals, opts: CreateOptions): Promise<number> {
+  const stdin = opts.interactive && !opts.detach;
+  const keys = opts.raw["detach-keys"];
+  const detachKeys = detachKeysArg(typeof keys === "string" ? keys : undefined);
+  if (!opts.detach) assertInputIsTerminal(opts.tty, stdin);
   const config = await createContainer(globals, opts);
-  const proxy = opts.detach ? undefined : new SignalProxy();
-  let running;
+  // raw mode before the start, so keys typed early are not echoed by the host's terminal
+  const terminal = opts.tty && !opts.detach ? new TerminalSession().begin(stdin) : undefined;
   try {
-    running = await startContainer(globals, config.Id, { stdin: opts.interactive && !opts.detach, attach: !opts.detach });
-  } catch (e) {
-    proxy?.stop();
-    if (opts.autoRemove) {
-      const store = new ContainerStore(globals.root);
-      await store.lockedAsync(config.Id, () => deleteContainer(globals, store, store.readConfig(config.Id)));
+    const proxy = opts.detach ? undefined : new SignalProxy();
+    let running;
+    try {
+      running = await startContainer(globals, config.Id, {
+        stdin, attach: !opts.detach, size: terminal ? userWindowSize() : undefined, detachKeys: terminal ? detachKeys : undefined,
+      });
+    } catch (e) {
+      proxy?.stop();
+      if (opts.autoRemove) {
+        const store = new ContainerStore(globals.root);
+        await store.lockedAsync(config.Id, () => deleteContainer(globals, store, store.readConfig(config.Id)));
+      }
+      throw e;
     }
-    throw e;
+    if (opts.detach) {
+      running.control.close();
+      out(config.Id + "\n");
+      return 0;
+    }
+    terminal?.forwardSize((s) => running.control.write(`resize ${s.rows} ${s.cols}\n`));
+    return await waitAttached(globals, running, proxy);
+  } finally {
+    terminal?.end();
   }
-  if (opts.detach) {
-    running.control.close();
-    out(config.Id + "\n");
-    return 0;
-  }
-  return waitAttached(globals, running, proxy);
 }
-

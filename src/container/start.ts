@@ -24,6 +24,10 @@ export interface StartIO {
   stdin: boolean;
   /** Relay the container's stdout/stderr to the CLI's (attached run, start -a). */
   attach: boolean;
+  /** -t: the pty's size before the command starts (the user's window). */
+  size?: { rows: number; cols: number } | null;
+  /** Detach keys of the attached CLI as bytes ("16,17"); -t only. */
+  detachKeys?: string;
 }
 
 export interface RunningContainer {
@@ -42,7 +46,7 @@ export function parseExitLine(line: string | null): ExitReport | null {
   return { exitCode: Number(code), signal: Number(sig), oomKilled: oom === "1", restarting: again === "1" };
 }
 
-function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean): string[] {
+function monitorArgs(globals: Globals, config: ContainerConfig, io: StartIO): string[] {
   const dir = new ContainerStore(globals.root).containerDir(config.Id);
   const log = config.HostConfig.LogConfig.Config;
   const args = [
@@ -59,7 +63,11 @@ function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean)
   const oom = config.Extensions.oomFile;
   if (typeof oom === "string") args.push("--oom-file", oom);
   for (const f of (config.Extensions.cgroupEarlyProcs as string[] | undefined) ?? []) args.push("--cgroup-early", f);
-  if (attach) args.push("--attach");
+  if (io.attach) args.push("--attach");
+  if (config.Runtime.tty) args.push("--tty");
+  // -i without an attached stdin (run -d -i, start): a pipe that `attach` can write to later
+  else if (config.Config.OpenStdin && !io.stdin) args.push("--stdin-pipe");
+  if (io.detachKeys) args.push("--detach-keys", io.detachKeys);
   return args;
 }
 
@@ -70,7 +78,7 @@ function monitorArgs(globals: Globals, config: ContainerConfig, attach: boolean)
  */
 export async function startContainer(globals: Globals, id: string, io: StartIO): Promise<RunningContainer> {
   const store = new ContainerStore(globals.root);
-  const ctx: ModuleContext = { globals, store };
+  const ctx: ModuleContext = { globals, store, passFds: [] };
   return store.lockedAsync(id, async () => {
     const config = store.readConfig(id);
     const state = observe(store, id)!;
@@ -79,7 +87,12 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     if (state.Status === "exited") await releaseRuntime(globals, store, config); // a crashed monitor's leftovers
     for (const f of ["exit.json", "manual-stop", "cleanup-claimed"]) rmSync(`${dir}/${f}`, { force: true });
     const modules = await loadModules();
-    await runHook(modules, "prepare", "release", config, ctx);
+    try {
+      await runHook(modules, "prepare", "release", config, ctx);
+    } catch (e) {
+      for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+      throw e;
+    }
     store.writeConfig(config);
 
     const [ctlParent, ctlChild] = socketpair();
@@ -88,9 +101,17 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     const sync = new LineChannel(syncParent, "container's first process");
     let pid = 0;
     try {
-      spawnShim("monitor", monitorArgs(globals, config, io.attach),
-        [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
-        [ctlChild, syncChild]);
+      try {
+        // passed fds sit at 5, 6, … (after control and sync); the monitor closes them when the
+        // container is gone for good, before it reports the exit
+        const hold = ctx.passFds!.flatMap((_, i) => ["--hold-fd", String(5 + i)]);
+        spawnShim("monitor", [...monitorArgs(globals, config, io), ...hold],
+          [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
+          [ctlChild, syncChild, ...ctx.passFds!]);
+      } finally {
+        // the monitor holds its copies (published ports stay reserved exactly while it lives)
+        for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+      }
       closeQuietly(ctlChild);
       closeQuietly(syncChild);
 
@@ -108,7 +129,7 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
         StartedAt: nowRfc3339Nano(), ExitCode: 0, Error: "", OOMKilled: false,
       };
       store.writeState(id, started);
-      sync.write("go\n");
+      sync.write(config.Runtime.tty && io.size ? `go ${io.size.rows} ${io.size.cols}\n` : "go\n");
       const failure = sync.readAllSync(STARTUP_TIMEOUT_MS);
       sync.close();
       if (failure) {

@@ -4,7 +4,14 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 
-export function hostsContent(hostname: string, address?: string, extra: string[] = []): string {
+/** A line of /etc/hosts: an address and the names it answers to. */
+export interface HostsEntry { ip: string; names: string[] }
+
+/**
+ * A container's /etc/hosts: localhost, the --add-host lines, its own address under its host name
+ * (and its names on the network), then the containers it can reach by name (its network peers).
+ */
+export function hostsContent(hostname: string, address?: string, extra: string[] = [], peers: HostsEntry[] = [], domainname = "", ownNames: string[] = []): string {
   const lines = [
     "127.0.0.1\tlocalhost",
     "::1\tlocalhost ip6-localhost ip6-loopback",
@@ -14,7 +21,11 @@ export function hostsContent(hostname: string, address?: string, extra: string[]
     "ff02::2\tip6-allrouters",
   ];
   lines.push(...extra);
-  if (address) lines.push(`${address}\t${hostname}`);
+  if (address) {
+    const names = [domainname ? `${hostname}.${domainname}` : "", hostname, ...ownNames].filter(Boolean);
+    lines.push(`${address}\t${[...new Set(names)].join(" ")}`);
+  }
+  for (const p of peers) lines.push(`${p.ip}\t${p.names.join(" ")}`);
   return lines.join("\n") + "\n";
 }
 

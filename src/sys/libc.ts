@@ -64,8 +64,20 @@ const DEFS = {
   capset: { args: [P, P], returns: i32 },
   if_nametoindex: { args: [P], returns: u32 },
   socket: { args: [i32, i32, i32], returns: i32 },
+  bind: { args: [i32, P, u32], returns: i32 },
+  getsockname: { args: [i32, P, P], returns: i32 },
+  setsockopt: { args: [i32, i32, i32, P, u32], returns: i32 },
+  sendto: { args: [i32, P, u64, i32, P, u32], returns: i64 },
+  recvfrom: { args: [i32, P, u64, i32, P, P], returns: i64 },
   signal: { args: [i32, P], returns: P },
   sigprocmask: { args: [i32, P, P], returns: i32 },
+  // terminals and fd passing (tty.ts, socket.ts)
+  tcgetattr: { args: [i32, P], returns: i32 },
+  tcsetattr: { args: [i32, i32, P], returns: i32 },
+  cfmakeraw: { args: [P], returns: FFIType.void },
+  dup2: { args: [i32, i32], returns: i32 },
+  connect: { args: [i32, P, u32], returns: i32 },
+  sendmsg: { args: [i32, P, i32], returns: i64 },
 } as const;
 
 type Symbols = ReturnType<typeof dlopen<typeof DEFS>>["symbols"];
@@ -84,7 +96,7 @@ const X64_SYSCALLS: Record<string, number> = {
   sethostname: 170, setdomainname: 171, lsetxattr: 189, fsetxattr: 190, lgetxattr: 192,
   llistxattr: 195, openat: 257, mkdirat: 258, mknodat: 259, fchownat: 260, unlinkat: 263,
   renameat: 264, linkat: 265, symlinkat: 266, fchmodat: 268, unshare: 272, utimensat: 280,
-  pipe2: 293, setns: 308, memfd_create: 319,
+  pipe2: 293, setns: 308, memfd_create: 319, bind: 49, getsockname: 51, setsockopt: 54,
 };
 
 function bind(name: string): (...a: unknown[]) => any {

@@ -172,6 +172,11 @@ export function waitReadable(fd: number, timeoutMs: number): boolean {
   }
 }
 
+/** Starts a new session (fails harmlessly, returning false, for a process group leader). */
+export function setsid(): boolean {
+  return sym.setsid() >= 0;
+}
+
 const SYS_execveat = 322, AT_EMPTY_PATH = 0x1000;
 /** execveat(fd, "", …, AT_EMPTY_PATH): runs the program an fd holds (a sealed memfd). */
 export function execveFd(fd: number, argv: string[], env: string[]): number {

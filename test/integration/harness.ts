@@ -2,7 +2,7 @@
 // the compiled dist/mydocker there, and removes everything it made, even when a test fails.
 
 import { afterAll, beforeAll } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -26,10 +26,18 @@ export function busyboxTar(): string {
   return out;
 }
 
+const IP_FORWARD = "/proc/sys/net/ipv4/ip_forward";
+
 export class Sandbox {
   readonly root: string;
+  /** mydocker turns IPv4 forwarding on (as Docker does) and leaves it; the sandbox restores it. */
+  private forwardBefore: string | undefined;
   constructor(readonly label: string) {
+    try { this.forwardBefore = readFileSync(IP_FORWARD, "utf8").trim(); } catch { /* no procfs */ }
     this.root = mkdtempSync(join(tmpdir(), `mdt-${label}-`));
+    // test networks take their subnets from 10.231.0.0/16 only: the default network and
+    // `network create` without --subnet pick from this pool (Docker's daemon.json keys)
+    writeFileSync(join(this.root, "daemon.json"), JSON.stringify({ "default-address-pools": [{ base: "10.231.128.0/17", size: 24 }] }));
   }
 
   /** Runs `mydocker --root ROOT args…` and collects its output. */
@@ -66,15 +74,32 @@ export class Sandbox {
     return existsSync(dir) ? readdirSync(dir).filter((n) => n.length === 64) : [];
   }
 
-  /** Removes every container (force) and the root. Safe to call twice. */
+  /** Removes every container (force), every network, and the root. Safe to call twice. */
   destroy(): void {
     if (!existsSync(this.root)) return;
     for (const id of this.containerIds()) this.run(["rm", "-f", id]);
+    this.run(["network", "prune", "-f"]); // user networks' bridges and rules
     rmSync(this.root, { recursive: true, force: true });
+    if (this.forwardBefore !== undefined && IS_ROOT) {
+      try { writeFileSync(IP_FORWARD, this.forwardBefore); } catch { /* not ours to insist */ }
+    }
   }
 
-  /** What this sandbox left on the host: mounts under its root and processes naming it. */
+  /**
+   * What this sandbox left on the host: mounts under its root and processes naming it. The
+   * default network's collector (`_network-gc`, started when its last container is removed)
+   * exits by itself about a second later: it is waited for, not reported, unless it stays.
+   */
   leftovers(): string[] {
+    for (let waited = 0; waited < 3000; waited += 50) {
+      const found = this.leftoversNow();
+      if (found.length === 0 || !found.every((l) => l.includes(" _network-gc "))) return found;
+      Bun.sleepSync(50);
+    }
+    return this.leftoversNow();
+  }
+
+  private leftoversNow(): string[] {
     const out: string[] = [];
     for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n"))
       if (line.includes(this.root)) out.push(`mount: ${line}`);

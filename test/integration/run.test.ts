@@ -26,7 +26,7 @@ describe.skipIf(!IS_ROOT)("run (foreground)", () => {
     const [pid, ...rest] = out.split("\n");
     expect(pid).toBe("1");
     const nets = rest.slice(5);
-    expect(nets).toEqual(["lo"]);
+    expect(nets).toEqual(["eth0", "lo"]); // the default bridge network
     for (const [i, kind] of ["pid", "uts", "ipc", "mnt", "net"].entries()) {
       const host = require("node:fs").readlinkSync(`/proc/self/ns/${kind}`);
       expect(rest[i]).not.toBe(host);

@@ -1,0 +1,35 @@
+// `mydocker network inspect [-f FORMAT] NETWORK...`: a JSON array, Docker's fields.
+
+import { InvalidInputError } from "../../errors";
+import { openNetworks } from "../../network/manage";
+import { inspectNetwork } from "../../network/store";
+import { err, out } from "../../output";
+import { defineVerb, str } from "../_define";
+import { renderTemplate } from "../_format";
+
+export default defineVerb({
+  meta: { name: "inspect", description: "Display detailed information on one or more networks", usage: "[OPTIONS] NETWORK [NETWORK...]" },
+  args: {
+    format: { type: "string", alias: "f", description: "Format output using a custom template" },
+    verbose: { type: "boolean", alias: "v", description: "Verbose output for diagnostics", hidden: true },
+  },
+  run({ args, globals }) {
+    if (args._.length === 0) throw new InvalidInputError(`"mydocker network inspect" requires at least 1 argument.\nSee 'mydocker network inspect --help'.`);
+    const store = openNetworks(globals.root);
+    const results: unknown[] = [];
+    let failed = false;
+    for (const ref of args._) {
+      try {
+        const n = store.get(ref);
+        results.push(inspectNetwork(n, store.readState(n.Id)));
+      } catch (e) {
+        failed = true;
+        err(`mydocker: ${(e as Error).message}\n`);
+      }
+    }
+    const format = str(args, "format");
+    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
+    else out(JSON.stringify(results, null, 4) + "\n");
+    return failed ? 125 : 0;
+  },
+});
