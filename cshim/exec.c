@@ -39,6 +39,8 @@
  *                       CAP_SYS_ADMIN to install a filter, so (like runc) it is installed before
  *                       the uid switch and the profile must allow setgroups, setresgid,
  *                       setresuid, capset, prctl and execve (Docker's default profile does).
+ *   --seccomp-flags N   SECCOMP_FILTER_FLAG_* from the profile, passed to seccomp(2).
+ *   --rlimit R:SOFT:HARD  the container's --ulimit values (-1 = unlimited), set while still root.
  * Without any of them the command keeps the privileges of the shim (root, every capability the
  * caller holds), minus what a uid switch drops by itself. */
 #define _GNU_SOURCE
@@ -54,6 +56,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -104,6 +107,9 @@ static struct {
   uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
   int no_new_privs;
   struct sock_fprog_prog seccomp;
+  unsigned seccomp_flags;
+  struct { int resource; struct rlimit lim; } rlimits[16];
+  int n_rlimits;
 } x;
 
 static const int FORWARDED[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
@@ -183,6 +189,16 @@ static void parse_args(int argc, char **argv, char **env) {
     else if (OPT("--cap-ambient")) { x.cap_ambient = hex64(v); x.have_caps |= 16; }
     else if (strcmp(a, "--no-new-privs") == 0) x.no_new_privs = 1;
     else if (OPT("--seccomp-fd")) read_seccomp(fd_arg(v));
+    else if (OPT("--seccomp-flags")) x.seccomp_flags = (unsigned)strtoul(v, NULL, 10);
+    else if (OPT("--rlimit")) {
+      /* RESOURCE:SOFT:HARD, -1 = unlimited (the container's --ulimit values) */
+      long long r, soft, hard;
+      if (x.n_rlimits == 16 || sscanf(v, "%lld:%lld:%lld", &r, &soft, &hard) != 3) die("exec: bad --rlimit %s", v);
+      x.rlimits[x.n_rlimits].resource = (int)r;
+      x.rlimits[x.n_rlimits].lim.rlim_cur = soft < 0 ? RLIM_INFINITY : (rlim_t)soft;
+      x.rlimits[x.n_rlimits].lim.rlim_max = hard < 0 ? RLIM_INFINITY : (rlim_t)hard;
+      x.n_rlimits++;
+    }
     else die("exec: unknown argument %s", a);
 #undef OPT
   }
@@ -252,8 +268,8 @@ static void set_capabilities(void) {
 
 static void install_seccomp(void) {
   if (!x.seccomp.filter) return;
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &x.seccomp) < 0 &&
-      prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &x.seccomp, 0, 0) < 0)
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, x.seccomp_flags, &x.seccomp) < 0 &&
+      (x.seccomp_flags || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &x.seccomp, 0, 0) < 0))
     fail("seccomp", errno, "install filter");
 }
 
@@ -306,6 +322,9 @@ static void __attribute__((noreturn)) child_main(int console) {
   if (x.tty) setup_tty(console);
   if (chdir(x.cwd) < 0) fail("chdir", errno, x.cwd);
 
+  /* the container's --ulimit values, while still root (lowering a hard limit is for good) */
+  for (int i = 0; i < x.n_rlimits; i++)
+    if (setrlimit(x.rlimits[i].resource, &x.rlimits[i].lim) < 0) fail("rlimit", errno, "");
   if (x.have_caps) drop_bounding_set();
   if (!x.no_new_privs) install_seccomp();
   if (x.set_user) {

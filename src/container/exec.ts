@@ -77,6 +77,9 @@ export function planExec(config: ContainerConfig, opts: ExecOptions, user: Resol
       "--cap-inheritable", caps.inheritable, "--cap-ambient", caps.ambient);
   }
   if (sec?.noNewPrivileges) args.push("--no-new-privs");
+  if (sec?.seccompProfile && sec.seccompFlags) args.push("--seccomp-flags", String(sec.seccompFlags));
+  // an exec'd process lives under the container's --ulimit values, as runc exec does
+  for (const r of sec?.rlimits ?? []) args.push("--rlimit", `${r.resource}:${r.soft}:${r.hard}`);
   for (const e of env) args.push("--env", e);
   return { env, cwd, user, args };
 }

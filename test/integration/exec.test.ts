@@ -258,6 +258,12 @@ describe.skipIf(!IS_ROOT)("exec", () => {
     expect(notTty.stderr).toContain("the input device is not a TTY");
   });
 
+  test("an exec'd process lives under the container's --ulimit values", () => {
+    sb.ok(["run", "-d", "--name", "limited", "--ulimit", "nofile=1000:1500", "busybox", "sleep", "100"]);
+    expect(sb.ok(["exec", "limited", "sh", "-c", "ulimit -n; ulimit -Hn"])).toBe("1000\n1500");
+    sb.ok(["rm", "-f", "limited"]);
+  });
+
   test("nothing is left behind", async () => {
     for (const t of sessions) t.close();
     sb.ok(["rm", "-f", "box"]);
