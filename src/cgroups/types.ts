@@ -105,9 +105,10 @@ export interface CgroupManager {
    * charge nor restrict its start-up (all but memory, pids, cpu and devices, whose charges,
    * limits and rules must start at execve). Joined while init is still starting, they also take
    * the kernel's cost of a first cgroup migration (an RCU grace period) off init's path.
-   * Empty on v2 (one hierarchy).
+   * Empty on v2 (one hierarchy). `unlimited` names the controllers this container sets no limit
+   * in (memory, pids, cpu quota): with nothing to hit, they may be joined early too.
    */
-  earlyProcsFiles(): string[];
+  earlyProcsFiles(unlimited?: ReadonlySet<string>): string[];
   /** Pids of the processes in the cgroup. */
   pids(): number[];
   stats(): CgroupStats;

@@ -74,8 +74,16 @@ export const cgroupModule: ContainerModule = {
     }
     config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
     config.Runtime.cgroupProcs = cgroup.procsFiles();
-    // the monitor places the new process in these at once, while init is still starting
-    config.Extensions.cgroupEarlyProcs = cgroup.earlyProcsFiles();
+    // the monitor places the new process in these at once, while init is still starting: the
+    // kernel's first-migration wait (an RCU grace period, up to ~10 ms here) then overlaps init's
+    // start-up. Controllers with a limit are joined by init right before execve, so the
+    // runtime's own start-up is neither charged to nor stopped by them; devices always wait.
+    const h = config.HostConfig;
+    const unlimited = new Set<string>();
+    if (!h.Memory && !h.MemoryReservation && (!h.MemorySwap || h.MemorySwap === -1)) unlimited.add("memory");
+    if (!h.PidsLimit || h.PidsLimit < 0) unlimited.add("pids");
+    if (!h.CpuQuota && !h.NanoCpus) unlimited.add("cpu");
+    config.Extensions.cgroupEarlyProcs = cgroup.earlyProcsFiles(unlimited);
     const oomFile = cgroup.oomFile();
     if (oomFile) config.Extensions.oomFile = oomFile;
     else delete config.Extensions.oomFile;

@@ -125,6 +125,9 @@ export function runInit(root: string, id: string): never {
     sethostname(spec.hostname);
     if (spec.loopback) setLinkUp("lo");
     if (spec.tty) attachTerminal();
+    // masks and read-only /proc,/sys paths need nothing from the CLI: do them while it works;
+    // sysctls (net.* may name eth0, made by the CLI) wait for "go", and so must a read-only /proc/sys
+    if (spec.security && Object.keys(spec.security.sysctls).length === 0) confineSystemPaths(spec.security);
   } catch (e) {
     report(describe(e, "container init"), e instanceof MydockerError ? e.exitCode : 125);
   }
@@ -136,7 +139,7 @@ export function runInit(root: string, id: string): never {
     if (spec.tty && rows > 0 && cols > 0) setWindowSize(0, { rows, cols });
     for (const fd of cgroupFds) writeSync(fd, "0");
     const sec = spec.security;
-    if (sec) confineSystemPaths(sec);
+    if (sec && Object.keys(sec.sysctls).length > 0) confineSystemPaths(sec);
     const user = resolveUser(spec.user);
     // a terminal the user cannot write would be useless (runc's fixStdioPermissions)
     if (spec.tty) fchownFd(0, user.uid, user.gid, "the container's terminal");

@@ -15,7 +15,6 @@
 // exactly what was done, and may run twice.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { hostname as osHostname } from "node:os";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { logger } from "../log";
 import { syncPortRules } from "../network/bridge";
@@ -26,7 +25,7 @@ import { Rtnl } from "../network/links";
 import { ensureUp, openNetworks, releaseEndpoint, reserveEndpoint, subnetOf } from "../network/manage";
 import { type ActivePort, parseExpose, parsePublish, portBindings, type PortMapping, portsMap, portsText, portKey, reservePorts } from "../network/ports";
 import { type NetworkRecord, NetworkStore } from "../network/store";
-import { bootId } from "../sys/proc";
+import { bootId, hostHostname } from "../sys/proc";
 import { CLONE_NEWNET } from "../sys/process";
 import type { ContainerModule, ModuleContext } from "./modules";
 import type { CreateOptions } from "./options";
@@ -124,7 +123,7 @@ function configure(opts: CreateOptions, config: ContainerConfig, ctx: ModuleCont
     ext.mode = "host";
     config.Runtime.cloneFlags &= ~CLONE_NEWNET;
     config.Runtime.loopback = false;
-    if (opts.hostname === undefined) setHostname(config, osHostname());
+    if (opts.hostname === undefined) setHostname(config, hostHostname());
   } else if (mode === "none") {
     ext.mode = "none";
   } else if (mode.startsWith("container:")) {

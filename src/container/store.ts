@@ -4,7 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
-import { atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
+import { atomicWrite, atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
 import { generateName, validateName } from "./names";
 import type { ContainerConfig, ContainerState } from "./record";
 
@@ -93,7 +93,8 @@ export class ContainerStore {
   }
 
   writeConfig(config: ContainerConfig): void {
-    atomicWriteJson(`${this.containerDir(config.Id)}/config.json`, config);
+    // compact: ps and every command parse it, and it holds the whole runtime spec
+    atomicWrite(`${this.containerDir(config.Id)}/config.json`, JSON.stringify(config));
   }
 
   readState(id: string): ContainerState | undefined {

@@ -13,7 +13,6 @@
 // the real one never collide.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { ConflictError, HostError, InvalidInputError } from "../errors";
 import { logger } from "../log";
 import { withLock } from "../sys/fs";
@@ -45,7 +44,7 @@ export function withHostLock<T>(fn: () => T): T {
 
 export function defaultBridgeName(root: string): string {
   if (root.replace(/\/+$/, "") === DEFAULT_ROOT) return "mydocker0";
-  return `mydocker-${createHash("sha256").update(root).digest("hex").slice(0, 6)}`;
+  return `mydocker-${new Bun.CryptoHasher("sha256").update(root).digest("hex").slice(0, 6)}`;
 }
 
 export function bridgeAlias(net: NetworkRecord): string {

@@ -10,7 +10,6 @@
 // ids derived from the root, so creating them needs no lock and two processes agree on them.
 
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { createHash } from "node:crypto";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { atomicWriteJson, readJson, readJsonIfExists, withLock } from "../sys/fs";
 import type { ActivePort } from "./ports";
@@ -93,7 +92,7 @@ export class NetworkStore {
   }
 
   predefinedId(name: string): string {
-    return createHash("sha256").update(`mydocker network ${this.root} ${name}`).digest("hex");
+    return new Bun.CryptoHasher("sha256").update(`mydocker network ${this.root} ${name}`).digest("hex");
   }
 
   /** Writes the records of bridge/host/none if missing (idempotent, lock-free: fixed ids). */

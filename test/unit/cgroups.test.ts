@@ -163,6 +163,9 @@ describe("cgroup v1 manager", () => {
     expect(early.sort()).toEqual(["blkio", "cpuacct", "cpuset", "name=systemd", "unified"]);
     expect(m.procsFiles()).toHaveLength(9);
     expect(new CgroupV2Manager("/sys/fs/cgroup", "mydocker/c1").earlyProcsFiles()).toEqual([]);
+    // controllers the container sets no limit in join early too; devices never do
+    const relaxed = m.earlyProcsFiles(new Set(["memory", "pids", "cpu", "devices"])).map((f) => f.split("/").slice(-4, -3)[0]);
+    expect(relaxed.sort()).toEqual(["blkio", "cpu", "cpuacct", "cpuset", "memory", "name=systemd", "pids", "unified"]);
   });
 
   test("co-mounted cpu,cpuacct is joined late, like cpu", () => {

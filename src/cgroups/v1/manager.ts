@@ -16,8 +16,10 @@ import { pids } from "./pids";
 
 const CONTROLLERS: Record<string, V1Controller> = { memory, cpu, cpuacct, cpuset, pids, blkio };
 
-/** Controllers a process must join only right before execve (see earlyProcsFiles). */
+/** Controllers a process must join only right before execve (see earlyProcsFiles); devices
+ *  always, the others only when the container sets a limit in them. */
 const LATE_CONTROLLERS = new Set(["memory", "pids", "cpu", "devices"]);
+const ALWAYS_LATE = new Set(["devices"]);
 
 /** The key of the cgroup2 hierarchy in `mounts`, as /proc/PID/cgroup spells it ("0::/path"). */
 export const UNIFIED_KEY = "";
@@ -74,9 +76,9 @@ export class CgroupV1Manager implements CgroupManager {
     for (const f of this.procsFiles()) this.fs.write(f, String(pid));
   }
 
-  earlyProcsFiles(): string[] {
+  earlyProcsFiles(unlimited: ReadonlySet<string> = new Set()): string[] {
     return Object.entries(this.paths)
-      .filter(([key]) => !key.split(",").some((c) => LATE_CONTROLLERS.has(c)))
+      .filter(([key]) => !key.split(",").some((c) => ALWAYS_LATE.has(c) || (LATE_CONTROLLERS.has(c) && !unlimited.has(c))))
       .map(([, dir]) => `${dir}/cgroup.procs`);
   }
 

@@ -89,7 +89,7 @@ export class CgroupV2Manager implements CgroupManager {
     this.fs.write(`${this.dir}/cgroup.procs`, String(pid));
   }
 
-  earlyProcsFiles(): string[] {
+  earlyProcsFiles(_unlimited?: ReadonlySet<string>): string[] {
     return []; // one hierarchy holds every controller: the process joins it at execve
   }
 

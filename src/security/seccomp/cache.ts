@@ -6,7 +6,7 @@
 // not notice edits to the compiler).
 
 import { readFileSync, statSync } from "node:fs";
-import { release } from "node:os";
+import { kernelRelease } from "../../sys/proc";
 
 export interface CachedProgram { program: Uint8Array; flags: number }
 
@@ -26,7 +26,7 @@ export function cachePath(cacheDir: string, profileBytes: Uint8Array | null, bou
   const id = buildId();
   if (!id) return null;
   const profile = profileBytes ? Bun.hash(profileBytes).toString(36) : "default";
-  const kernel = release().split(/[^0-9]+/).slice(0, 2).join(".");
+  const kernel = kernelRelease().split(/[^0-9]+/).slice(0, 2).join(".");
   return `${cacheDir}/${id}-${profile}-${bounding}-${kernel}.bpf`;
 }
 

@@ -5,9 +5,9 @@
 // number, ready for the BPF compiler.
 
 import { readFileSync } from "node:fs";
-import { release } from "node:os";
 import { InvalidInputError } from "../../errors";
 import { I386, X32, X86_64, type SyscallTable } from "./syscalls-x86";
+import { kernelRelease } from "../../sys/proc";
 
 export type SeccompAction =
   | "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" | "SCMP_ACT_KILL_PROCESS" | "SCMP_ACT_TRAP"
@@ -152,7 +152,7 @@ export function loadProfileFile(path: string): SeccompProfile {
 }
 
 /** "6.18.44-fc" >= "4.8"? */
-export function kernelAtLeast(min: string, running = release()): boolean {
+export function kernelAtLeast(min: string, running = kernelRelease()): boolean {
   const parse = (s: string) => s.split(/[^0-9]+/).filter(Boolean).slice(0, 2).map(Number);
   const [a = 0, b = 0] = parse(running), [c = 0, d = 0] = parse(min);
   return a !== c ? a > c : b >= d;
@@ -175,7 +175,7 @@ export function resolveProfile(prof: SeccompProfile, ctx: ResolveContext): Resol
   if (!prof.defaultAction) fail("no defaultAction");
   const native = ctx.nativeArch ?? "amd64";
   if (native !== "amd64") throw new InvalidInputError(`seccomp: architecture ${native} is not supported (run with --security-opt seccomp=unconfined)`);
-  const kernel = ctx.kernel ?? release();
+  const kernel = ctx.kernel ?? kernelRelease();
 
   let archNames: string[];
   if (prof.archMap?.length) {
