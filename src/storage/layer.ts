@@ -93,7 +93,7 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
     const diffId = `sha256:${hasher.digest("hex")}`;
     if (expectDiffId && expectDiffId !== diffId) throw new InvalidInputError(`layer digest mismatch: expected ${expectDiffId}, got ${diffId}`);
     closeSync(tarFd);
-    const size = treeSize(`${staging}/diff`);
+    const size = extractor.size;
     writeFileSync(`${staging}/size`, String(size));
     const final = layerDir(layersRoot, diffId);
     if (existsSync(`${final}/diff`)) {

@@ -61,6 +61,16 @@ export class SafeExtractor implements TarSink {
   /** fds dropped from the cache while an entry may still use them; closed when it is done. */
   private retired: number[] = [];
   entries = 0;
+  /** Regular files placed so far (tar path → size), for the layer's SIZE without a second walk. */
+  private fileSizes = new Map<string, number>();
+  private currentKey = "";
+
+  /** Bytes of the regular files the archive left in place (hardlinks once), as `images` shows. */
+  get size(): number {
+    let total = 0;
+    for (const n of this.fileSizes.values()) total += n;
+    return total;
+  }
 
   constructor(private rootDir: string, private opts: ExtractOptions) {
     this.rootFd = openAt(-100, rootDir, O_PATH | O_DIRECTORY);
@@ -115,6 +125,8 @@ export class SafeExtractor implements TarSink {
       if (keepDir) return;
       this.forgetDirs();
       rmSync(p, { recursive: true, force: true });
+      const prefix = `${this.currentKey}/`;
+      for (const k of this.fileSizes.keys()) if (k.startsWith(prefix)) this.fileSizes.delete(k);
     } else {
       unlinkAt(dirfd, name, false);
     }
@@ -151,6 +163,9 @@ export class SafeExtractor implements TarSink {
     const parent = parts.slice(0, -1);
     if (this.opts.overlayWhiteouts && name.startsWith(".wh.")) return this.whiteout(parent, name);
     const dirfd = this.dir(parent);
+    this.currentKey = parts.join("/");
+    if (e.type === "File" || e.type === "OldFile" || e.type === "ContiguousFile") this.fileSizes.set(this.currentKey, e.size);
+    else this.fileSizes.delete(this.currentKey);
     const owned = e.uid !== 0 || e.gid !== 0; // new files are root's already: skip the chown
     switch (e.type) {
       case "Directory": {

@@ -3,7 +3,7 @@
 // stream exactly the layer blobs it needs, in the order it needs them, straight from the file.
 
 import { createReadStream, readSync } from "node:fs";
-import { Header } from "tar";
+import { Header } from "tar/header"; // just the header codec: the package index pulls in zlib and streams (~4 ms to load)
 import { InvalidInputError } from "../errors";
 import { parsePax } from "./tar-reader";
 

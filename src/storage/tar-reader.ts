@@ -3,7 +3,7 @@
 // numbers, prefix field); pax extended headers (including SCHILY.xattr.*) and GNU long names are
 // handled here, because extraction needs the xattrs that tar's own Pax class drops.
 
-import { Header } from "tar";
+import { Header } from "tar/header"; // just the header codec: the package index pulls in zlib and streams (~4 ms to load)
 import { InvalidInputError } from "../errors";
 
 export type EntryType = "File" | "OldFile" | "ContiguousFile" | "Link" | "SymbolicLink" |

@@ -4,7 +4,6 @@
 // of the registry's WWW-Authenticate challenge.
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { InvalidInputError } from "../../errors";
 import { atomicWrite } from "../../sys/fs";
 
@@ -20,7 +19,7 @@ export const DOCKER_HUB_AUTH_KEY = "https://index.docker.io/v1/";
 
 export function dockerConfigDir(env: Record<string, string | undefined> = process.env): string {
   if (env.DOCKER_CONFIG) return env.DOCKER_CONFIG;
-  return `${env.HOME || homedir()}/.docker`;
+  return `${env.HOME || "/root"}/.docker`;
 }
 
 /** The host a config key names: "https://index.docker.io/v1/" → "index.docker.io". */
