@@ -11,7 +11,7 @@ import { hostsContent, resolvConfContent } from "../network/etc-files";
 import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
-import { containerEnv, parseEnvArg, readEnvFile } from "./env";
+import { checkWorkdir, containerEnv, userEnvironment } from "./env";
 import { loadModules, runHook, type ModuleContext } from "./modules";
 import type { CreateOptions } from "./options";
 import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
@@ -84,14 +84,8 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   const ctx: ModuleContext = { globals, store };
 
   // ---- validation: no side effects ----
-  const userEnv: string[] = [];
-  for (const f of opts.envFiles) userEnv.push(...readEnvFile(f));
-  for (const e of opts.env) {
-    const v = parseEnvArg(e, "-e, --env");
-    if (v !== undefined) userEnv.push(v);
-  }
-  if (opts.workdir !== undefined && opts.workdir !== "" && !opts.workdir.startsWith("/"))
-    throw new InvalidInputError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
+  const userEnv = userEnvironment(opts.envFiles, opts.env);
+  checkWorkdir(opts.workdir);
   const restart = parseRestartPolicy(opts.restart);
   if (restart.Name !== "no" && opts.autoRemove) throw new InvalidInputError("conflicting options: cannot specify both --restart and --rm");
   const logConfig = parseLogOpts(opts.logOpts, opts.logDriver);

@@ -55,3 +55,20 @@ export function containerEnv(imageEnv: string[], userEnv: string[], hostname: st
   if (tty) base.push("TERM=xterm");
   return mergeEnv(base, imageEnv.filter((e) => !e.startsWith("PATH=")), userEnv);
 }
+
+/** --env-file files, then -e values, in Docker's order; bad values throw (exit 125). */
+export function userEnvironment(envFiles: string[], env: string[]): string[] {
+  const out: string[] = [];
+  for (const f of envFiles) out.push(...readEnvFile(f));
+  for (const e of env) {
+    const v = parseEnvArg(e, "-e, --env");
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+/** -w must be absolute, as Docker requires. */
+export function checkWorkdir(workdir: string | undefined): void {
+  if (workdir !== undefined && workdir !== "" && !workdir.startsWith("/"))
+    throw new InvalidInputError(`the working directory '${workdir}' is invalid, it needs to be an absolute path`);
+}

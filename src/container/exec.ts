@@ -22,7 +22,7 @@ import { isSameProcess } from "../sys/proc";
 import { socketpair } from "../sys/process";
 import { parseSignal } from "../sys/signals";
 import { LineChannel } from "./channel";
-import { mergeEnv, parseEnvArg, readEnvFile } from "./env";
+import { checkWorkdir, mergeEnv, userEnvironment } from "./env";
 import type { ContainerConfig } from "./record";
 import { closeQuietly, spawnShim, type Stdio } from "./shim";
 import { SignalProxy } from "./signal-proxy";
@@ -138,14 +138,8 @@ function openNamespaces(pid: number): { pidns: number; joined: number[] } {
 
 export async function execInContainer(globals: Globals, opts: ExecOptions): Promise<number> {
   // ---- validation: nothing started yet ----
-  const userEnv: string[] = [];
-  for (const f of opts.envFiles) userEnv.push(...readEnvFile(f));
-  for (const e of opts.env) {
-    const v = parseEnvArg(e, "-e, --env");
-    if (v !== undefined) userEnv.push(v);
-  }
-  if (opts.workdir !== undefined && opts.workdir !== "" && !opts.workdir.startsWith("/"))
-    throw new InvalidInputError(`the working directory '${opts.workdir}' is invalid, it needs to be an absolute path`);
+  const userEnv = userEnvironment(opts.envFiles, opts.env);
+  checkWorkdir(opts.workdir);
   if (!opts.detach) assertInputIsTerminal(opts.tty, opts.interactive);
 
   const store = new ContainerStore(globals.root);
