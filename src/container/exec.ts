@@ -15,7 +15,7 @@
 
 import { openSync, readlinkSync } from "node:fs";
 import type { Globals } from "../commands/_define";
-import { ContainerCommandError, ConflictError, HostError, InvalidInputError } from "../errors";
+import { ContainerCommandError, ConflictError, HostError } from "../errors";
 import { errnoName, errnoText } from "../sys/errno";
 import { closeFd, O_RDONLY, openAt, RESOLVE_IN_ROOT, tryOpenat2, O_DIRECTORY, O_PATH } from "../sys/fs";
 import { isSameProcess } from "../sys/proc";
