@@ -120,3 +120,9 @@ const HEADER_NAMES: Record<string, string> = {
   Driver: "DRIVER", Name: "NAME", Scope: "SCOPE", Mountpoint: "MOUNTPOINT",
   Container: "CONTAINER", CPUPerc: "CPU %", MemUsage: "MEM USAGE / LIMIT", MemPerc: "MEM %", NetIO: "NET I/O", BlockIO: "BLOCK I/O", PIDs: "PIDS",
 };
+
+/** `inspect` output: a JSON array (4-space indent, as Docker prints it), or one line per object with -f. */
+export function inspectOutput(results: unknown[], format: string | undefined): string {
+  if (format) return results.map((r) => renderTemplate(format, r) + "\n").join("");
+  return JSON.stringify(results, null, 4) + "\n";
+}

@@ -7,7 +7,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore } from "../image/store";
 import { inspectImage } from "../image/view";
 import { defineVerb, str } from "./_define";
-import { renderTemplate } from "./_format";
+import { inspectOutput } from "./_format";
 import { out, err } from "../output";
 
 export default defineVerb({
@@ -45,8 +45,7 @@ export default defineVerb({
       }
     }
     const format = str(args, "format");
-    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
-    else out(JSON.stringify(results, null, 4) + "\n");
+    out(inspectOutput(results, format));
     return failed ? 125 : 0;
   },
 });

@@ -11,6 +11,8 @@
 
 import type { SecuritySpec } from "../security/spec";
 
+import type { ResourceConfig } from "../cgroups/resources";
+
 export interface MountSpec {
   type: "bind" | "tmpfs" | "volume";
   source: string;
@@ -74,7 +76,8 @@ export interface DockerConfig {
   StopTimeout?: number;
 }
 
-export interface HostConfig {
+/** Docker's HostConfig; the resource fields (Memory, NanoCpus, …) are the cgroups module's. */
+export interface HostConfig extends ResourceConfig {
   NetworkMode: string;
   AutoRemove: boolean;
   RestartPolicy: { Name: string; MaximumRetryCount: number };
@@ -91,18 +94,6 @@ export interface HostConfig {
   ExtraHosts: string[] | null;
   PortBindings: Record<string, { HostIp: string; HostPort: string }[]>;
   CgroupParent: string;
-  // resources (issue: resource limits) keep Docker's names
-  Memory: number;
-  MemorySwap: number;
-  MemoryReservation: number;
-  CpuShares: number;
-  NanoCpus: number;
-  CpuPeriod: number;
-  CpuQuota: number;
-  CpusetCpus: string;
-  CpusetMems: string;
-  PidsLimit: number | null;
-  BlkioWeight: number;
   [extra: string]: unknown;
 }
 

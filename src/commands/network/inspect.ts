@@ -5,7 +5,7 @@ import { openNetworks } from "../../network/manage";
 import { inspectNetwork } from "../../network/store";
 import { err, out } from "../../output";
 import { defineVerb, str } from "../_define";
-import { renderTemplate } from "../_format";
+import { inspectOutput } from "../_format";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Display detailed information on one or more networks", usage: "[OPTIONS] NETWORK [NETWORK...]" },
@@ -28,8 +28,7 @@ export default defineVerb({
       }
     }
     const format = str(args, "format");
-    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
-    else out(JSON.stringify(results, null, 4) + "\n");
+    out(inspectOutput(results, format));
     return failed ? 125 : 0;
   },
 });

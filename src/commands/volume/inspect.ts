@@ -3,7 +3,7 @@
 import { InvalidInputError } from "../../errors";
 import { VolumeStore } from "../../storage/volumes";
 import { defineVerb, str } from "../_define";
-import { renderTemplate } from "../_format";
+import { inspectOutput } from "../_format";
 import { err, out } from "../../output";
 import { volumeView } from "./_view";
 
@@ -23,8 +23,7 @@ export default defineVerb({
       results.push(volumeView(v));
     }
     const format = str(args, "format");
-    if (format) out(results.map((r) => renderTemplate(format, r) + "\n").join(""));
-    else out(JSON.stringify(results, null, 4) + "\n");
-    return failed ? 1 : 0;
+    out(inspectOutput(results, format));
+    return failed ? 125 : 0;
   },
 });
