@@ -9,10 +9,10 @@
 //
 // Members are sorted and dated 0, so saving the same images twice gives the same bytes.
 
-import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { InvalidInputError, NotFoundError } from "../errors";
 import { layerDir } from "../storage/layer-paths";
-import { fdSink, TarWriter } from "../storage/tar-writer";
+import { type TarWriter, writeArchive } from "../storage/tar-writer";
 import { familiarName, familiarString, parseReference, splitTagKey } from "./reference";
 import type { Image, ImageStore } from "./store";
 
@@ -93,10 +93,7 @@ export function saveImages(store: ImageStore, refs: string[], output: { path?: s
   ];
   if (Object.keys(repositories).length) files.push(["repositories", Buffer.from(JSON.stringify(repositories))]);
 
-  const tmp = output.path ? `${output.path}.tmp-${process.pid}` : undefined;
-  const fd = tmp ? openSync(tmp, "w", 0o600) : output.fd!;
-  try {
-    const w = new TarWriter(fdSink(fd));
+  writeArchive(output, (w) => {
     const dir = (path: string) => w.add({ path, type: "dir", mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0 });
     dir("blobs/");
     dir("blobs/sha256/");
@@ -110,15 +107,7 @@ export function saveImages(store: ImageStore, refs: string[], output: { path?: s
       w.add({ path: name, type: "file", mode: 0o644, uid: 0, gid: 0, size: bytes.length, mtime: 0 });
       w.data(bytes);
     }
-    w.finish();
-    if (tmp) {
-      closeSync(fd);
-      renameSync(tmp, output.path!);
-    }
-  } catch (e) {
-    if (tmp) { try { closeSync(fd); } catch { /* closed */ } rmSync(tmp, { force: true }); }
-    throw e;
-  }
+  });
 }
 
 function copyFile(w: TarWriter, file: string, size: number): void {

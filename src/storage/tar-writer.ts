@@ -7,7 +7,7 @@
 // `export`/`cp`). An overlay whiteout (char device 0:0) becomes `.wh.NAME` and an opaque
 // directory (trusted.overlay.opaque=y) gets a `.wh..wh..opq` entry: the OCI layer form.
 
-import { closeSync, lstatSync, readdirSync, readlinkSync, readSync, type Stats, writeSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, renameSync, rmSync, type Stats, writeSync } from "node:fs";
 import { InvalidInputError } from "../errors";
 import {
   closeFd, lgetxattr, llistxattr, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, openAt, openat2,
@@ -342,6 +342,27 @@ export function fdSink(fd: number): (b: Uint8Array) => void {
     let off = 0;
     while (off < b.length) off += writeSync(fd, b, off, b.length - off);
   };
+}
+
+/**
+ * Writes an archive to output: a path (written to a temp name and renamed, so a failure leaves
+ * no half-written file) or an fd (stdout).
+ */
+export function writeArchive(output: { path?: string; fd?: number }, fill: (w: TarWriter) => void): void {
+  const tmp = output.path ? `${output.path}.tmp-${process.pid}` : undefined;
+  const fd = tmp ? openSync(tmp, "w", 0o600) : output.fd!;
+  try {
+    const w = new TarWriter(fdSink(fd));
+    fill(w);
+    w.finish();
+    if (tmp) {
+      closeSync(fd);
+      renameSync(tmp, output.path!);
+    }
+  } catch (e) {
+    if (tmp) { try { closeSync(fd); } catch { /* closed */ } rmSync(tmp, { force: true }); }
+    throw e;
+  }
 }
 
 export { closeSync };
