@@ -2,7 +2,7 @@
 // and chooses the exit code (125 for mydocker's own failures, the container's code otherwise).
 
 import { ALIASES, VERBS } from "./commands";
-import type { Globals, Verb } from "./commands/_define";
+import { positionalsError, type Globals, type Verb } from "./commands/_define";
 import { parseFlags } from "./commands/_flags";
 import { renderHelp } from "./commands/_help";
 import { ExitStatus, HostError, InvalidInputError, MydockerError } from "./errors";
@@ -129,6 +129,8 @@ async function main(argv: string[]): Promise<number> {
     out(renderHelp(path, verb));
     return verb.run ? 0 : 0;
   }
+  const wrongCount = positionalsError(path, args._.length, verb.positionals);
+  if (wrongCount) throw new InvalidInputError(wrongCount);
   if (path !== "version" && process.getuid?.() !== 0) throw new HostError("mydocker needs root");
   const code = await verb.run({ args, globals });
   return typeof code === "number" ? code : 0;

@@ -44,6 +44,8 @@ export interface VerbContext {
 export interface Verb {
   meta: CommandMeta & { usage?: string; hidden?: boolean };
   args?: Flags;
+  /** How many positionals the verb takes (Docker's "requires at least/exactly N argument(s)"). */
+  positionals?: { min?: number; max?: number };
   /** Docker's SetInterspersed(false): flags end at the first positional. */
   stopAtFirstPositional?: boolean;
   /** Sub-verbs (`network create`), loaded lazily so a verb pays only for its own imports. */
@@ -72,4 +74,17 @@ export function list(args: ParsedArgs, name: string): string[] {
 
 export function bool(args: ParsedArgs, name: string): boolean {
   return args[name] === true;
+}
+
+/** Docker's wording for a wrong number of positionals, or null when the count is fine. */
+export function positionalsError(path: string, n: number, rule: { min?: number; max?: number } | undefined): string | null {
+  if (!rule) return null;
+  const min = rule.min ?? 0, max = rule.max ?? Infinity;
+  if (n >= min && n <= max) return null;
+  const s = (k: number) => `${k} argument${k === 1 ? "" : "s"}`;
+  const what = min === max ? `exactly ${s(min)}`
+    : max === Infinity ? `at least ${s(min)}`
+    : min === 0 ? `at most ${s(max)}`
+    : `at least ${min} and at most ${s(max)}`;
+  return `"mydocker ${path}" requires ${what}.\nSee 'mydocker ${path} --help'.`;
 }

@@ -2,7 +2,6 @@
 // lives here so `run --help` lists them in one place; the module reads its values from
 // CreateOptions.raw in its `configure` hook.
 
-import { InvalidInputError } from "../errors";
 import type { CreateOptions } from "../container/options";
 import { bool, list, str, type Flags, type ParsedArgs } from "./_define";
 import { pullFlags } from "./_flags-pull";
@@ -44,9 +43,8 @@ export const runFlags: Flags = {
   ...securityFlags,
 };
 
-export function toCreateOptions(args: ParsedArgs, verb: string): CreateOptions {
+export function toCreateOptions(args: ParsedArgs): CreateOptions {
   const [image, ...command] = args._;
-  if (!image) throw new InvalidInputError(`"mydocker ${verb}" requires at least 1 argument.\nSee 'mydocker ${verb} --help'.`);
   return {
     image,
     command,

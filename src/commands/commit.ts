@@ -1,13 +1,13 @@
 // `mydocker commit [-a AUTHOR] [-m MESSAGE] [-c CHANGE]... CONTAINER [REPOSITORY[:TAG]]`
 
 import { commitContainer } from "../container/commit";
-import { InvalidInputError } from "../errors";
 import { checkCommitOptions } from "../image/commit";
 import { defineVerb, list, str } from "./_define";
 import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "commit", description: "Create a new image from a container's changes", usage: "[OPTIONS] CONTAINER [REPOSITORY[:TAG]]" },
+  positionals: { min: 1, max: 2 },
   args: {
     author: { type: "string", alias: "a", description: `Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")` },
     change: { type: "string", alias: "c", multiple: true, description: "Apply Dockerfile instruction to the created image" },
@@ -15,8 +15,6 @@ export default defineVerb({
     pause: { type: "boolean", alias: "p", default: true, description: "Pause container during commit (not supported: ignored)" },
   },
   async run({ args, globals }) {
-    if (args._.length < 1 || args._.length > 2)
-      throw new InvalidInputError(`"mydocker commit" requires at least 1 and at most 2 arguments.\nSee 'mydocker commit --help'.`);
     const opts = { author: str(args, "author"), message: str(args, "message"), changes: list(args, "change"), name: args._[1] };
     checkCommitOptions(opts);
     out((await commitContainer(globals, args._[0], opts)) + "\n");

@@ -6,13 +6,13 @@ import { bool, defineVerb } from "./_define";
 
 export default defineVerb({
   meta: { name: "cp", description: "Copy files/folders between a container and the local filesystem", usage: "[OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n        mydocker cp [OPTIONS] SRC_PATH|- CONTAINER:DEST_PATH" },
+  positionals: { min: 2, max: 2 },
   args: {
     archive: { type: "boolean", alias: "a", description: "Archive mode (copy all uid/gid information)" },
     "follow-link": { type: "boolean", alias: "L", description: "Always follow symbol link in SRC_PATH" },
     quiet: { type: "boolean", alias: "q", description: "Suppress progress output during copy", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length !== 2) throw new InvalidInputError(`"mydocker cp" requires exactly 2 arguments.\nSee 'mydocker cp --help'.`);
     const [srcC, srcPath] = splitCpArg(args._[0]);
     const [dstC, dstPath] = splitCpArg(args._[1]);
     const opts = { archive: bool(args, "archive"), followLink: bool(args, "follow-link") };

@@ -7,10 +7,11 @@ import { runFlags, toCreateOptions } from "./_run-flags";
 
 export default defineVerb({
   meta: { name: "create", description: "Create a new container", usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]" },
+  positionals: { min: 1 },
   args: runFlags,
   stopAtFirstPositional: true,
   async run({ args, globals }) {
-    const config = await createContainer(globals, { ...toCreateOptions(args, "create"), detach: true });
+    const config = await createContainer(globals, { ...toCreateOptions(args), detach: true });
     out(config.Id + "\n");
   },
 });

@@ -1,11 +1,11 @@
 // `mydocker exec [OPTIONS] CONTAINER COMMAND [ARG...]`
 
 import { execInContainer } from "../container/exec";
-import { InvalidInputError } from "../errors";
 import { bool, defineVerb, list, str } from "./_define";
 
 export default defineVerb({
   meta: { name: "exec", description: "Execute a command in a running container", usage: "[OPTIONS] CONTAINER COMMAND [ARG...]" },
+  positionals: { min: 2 },
   args: {
     detach: { type: "boolean", alias: "d", description: "Detached mode: run command in the background" },
     env: { type: "string", alias: "e", multiple: true, description: "Set environment variables" },
@@ -19,8 +19,6 @@ export default defineVerb({
   stopAtFirstPositional: true,
   run({ args, globals }) {
     const [container, ...command] = args._;
-    if (!container || command.length === 0)
-      throw new InvalidInputError(`"mydocker exec" requires at least 2 arguments.\nSee 'mydocker exec --help'.`);
     return execInContainer(globals, {
       container, command,
       detach: bool(args, "detach"),

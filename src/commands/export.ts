@@ -7,11 +7,11 @@ import { defineVerb, str } from "./_define";
 
 export default defineVerb({
   meta: { name: "export", description: "Export a container's filesystem as a tar archive", usage: "[OPTIONS] CONTAINER" },
+  positionals: { min: 1, max: 1 },
   args: {
     output: { type: "string", alias: "o", description: "Write to a file, instead of STDOUT" },
   },
   async run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker export" requires exactly 1 argument.\nSee 'mydocker export --help'.`);
     const output = str(args, "output");
     if (output === undefined && isatty(1)) throw new InvalidInputError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
     const store = new ContainerStore(globals.root);

@@ -1,6 +1,5 @@
 // `mydocker history [-H=false] [--no-trunc] [-q] [--format …] IMAGE`
 
-import { InvalidInputError } from "../errors";
 import { imageHistory } from "../image/history";
 import { ImageStore } from "../image/store";
 import { bool, defineVerb, str } from "./_define";
@@ -9,6 +8,7 @@ import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "history", description: "Show the history of an image", usage: "[OPTIONS] IMAGE" },
+  positionals: { min: 1, max: 1 },
   args: {
     human: { type: "boolean", alias: "H", default: true, description: "Print sizes and dates in human readable format" },
     "no-trunc": { type: "boolean", description: "Don't truncate output" },
@@ -16,7 +16,6 @@ export default defineVerb({
     format: { type: "string", description: "Format output using a custom template: 'table', 'json', or a Go template" },
   },
   run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker history" requires exactly 1 argument.\nSee 'mydocker history --help'.`);
     const store = new ImageStore(globals.root);
     const rows = imageHistory(store, store.get(args._[0]));
     const trunc = !bool(args, "no-trunc"), human = bool(args, "human");

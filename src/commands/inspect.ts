@@ -12,13 +12,13 @@ import { out, err } from "../output";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Return low-level information on containers and images", usage: "[OPTIONS] NAME|ID [NAME|ID...]" },
+  positionals: { min: 1 },
   args: {
     format: { type: "string", alias: "f", description: "Format output using a custom template" },
     type: { type: "string", description: "Only inspect objects of the given type (container, image)" },
     size: { type: "boolean", alias: "s", description: "Display total file sizes if the type is container" },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker inspect" requires at least 1 argument.\nSee 'mydocker inspect --help'.`);
     const type = str(args, "type");
     if (type && !["container", "image"].includes(type)) throw new InvalidInputError(`"${type}" is not a valid value for --type`);
     const containers = new ContainerStore(globals.root);

@@ -38,13 +38,13 @@ function readAllStdin(): string {
 
 export default defineVerb({
   meta: { name: "login", description: "Log in to a registry", usage: "[OPTIONS] [SERVER]" },
+  positionals: { max: 1 },
   args: {
     username: { type: "string", alias: "u", description: "Username" },
     password: { type: "string", alias: "p", description: "Password" },
     "password-stdin": { type: "boolean", description: "Take the password from stdin" },
   },
   async run({ args, globals }) {
-    if (args._.length > 1) throw new InvalidInputError(`"mydocker login" requires at most 1 argument.\nSee 'mydocker login --help'.`);
     const { lookupCredentials, storeCredentials } = await import("../image/registry/auth");
     const { RegistryClient } = await import("../image/registry/client");
     const domain = serverDomain(args._[0]);

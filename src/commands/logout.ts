@@ -1,15 +1,14 @@
 // `mydocker logout [SERVER]`: forgets the stored credentials for a registry (Docker Hub by default).
 
-import { InvalidInputError } from "../errors";
 import { out } from "../output";
 import { defineVerb } from "./_define";
 import { serverDomain } from "./login";
 
 export default defineVerb({
   meta: { name: "logout", description: "Log out from a registry", usage: "[SERVER]" },
+  positionals: { max: 1 },
   args: {},
   async run({ args }) {
-    if (args._.length > 1) throw new InvalidInputError(`"mydocker logout" requires at most 1 argument.\nSee 'mydocker logout --help'.`);
     const { eraseCredentials, authKey } = await import("../image/registry/auth");
     const domain = serverDomain(args._[0]);
     const shown = domain === "docker.io" ? authKey(domain) : domain;

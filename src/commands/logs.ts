@@ -7,6 +7,7 @@ import { bool, defineVerb, str } from "./_define";
 
 export default defineVerb({
   meta: { name: "logs", description: "Fetch the logs of a container", usage: "[OPTIONS] CONTAINER" },
+  positionals: { min: 1, max: 1 },
   args: {
     follow: { type: "boolean", alias: "f", description: "Follow log output" },
     tail: { type: "string", alias: "n", description: 'Number of lines to show from the end of the logs (default "all")' },
@@ -16,7 +17,6 @@ export default defineVerb({
     details: { type: "boolean", description: "Show extra details provided to logs", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker logs" requires exactly 1 argument.\nSee 'mydocker logs --help'.`);
     const tail = str(args, "tail");
     if (tail !== undefined && tail !== "all" && !/^\d+$/.test(tail)) throw new InvalidInputError(`invalid value for --tail: ${tail}`);
     const store = new ContainerStore(globals.root);

@@ -9,9 +9,9 @@ import { defineVerb } from "./_define";
 
 export default defineVerb({
   meta: { name: "port", description: "List port mappings or a specific mapping for the container", usage: "CONTAINER [PRIVATE_PORT[/PROTO]]" },
+  positionals: { min: 1, max: 2 },
   run({ args, globals }) {
     const [ref, want] = args._;
-    if (!ref || args._.length > 2) throw new InvalidInputError(`"mydocker port" requires 1 or 2 arguments.\nSee 'mydocker port --help'.`);
     const store = new ContainerStore(globals.root);
     const config = store.readConfig(store.resolve(ref));
     const active = activePorts(config);

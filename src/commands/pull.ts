@@ -2,19 +2,18 @@
 // (stderr); the pulled reference (docker.io/library/busybox:latest) on stdout, and nothing else
 // when stderr is not a terminal or with -q.
 
-import { InvalidInputError } from "../errors";
 import { out } from "../output";
 import { bool, defineVerb, str } from "./_define";
 
 export default defineVerb({
   meta: { name: "pull", description: "Download an image from a registry", usage: "[OPTIONS] NAME[:TAG|@DIGEST]" },
+  positionals: { min: 1, max: 1 },
   args: {
     platform: { type: "string", description: "Set platform if server is multi-platform capable (os/arch[/variant])" },
     quiet: { type: "boolean", alias: "q", description: "Suppress verbose output" },
     "disable-content-trust": { type: "boolean", description: "Skip image verification (default true)", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker pull" requires exactly 1 argument.\nSee 'mydocker pull --help'.`);
     const { pullWithOutput } = await import("../image/pull-output");
     const r = await pullWithOutput(globals, args._[0], { platform: str(args, "platform"), quiet: bool(args, "quiet") });
     out(`${r.canonical}\n`);

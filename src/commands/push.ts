@@ -1,19 +1,18 @@
 // `mydocker push NAME[:TAG]`: per-layer progress on a terminal (stderr); the last line,
 // "TAG: digest: sha256:… size: N", on stdout.
 
-import { InvalidInputError } from "../errors";
 import { out, err } from "../output";
 import { isatty } from "../sys/process";
 import { bool, defineVerb } from "./_define";
 
 export default defineVerb({
   meta: { name: "push", description: "Upload an image to a registry", usage: "[OPTIONS] NAME[:TAG]" },
+  positionals: { min: 1, max: 1 },
   args: {
     quiet: { type: "boolean", alias: "q", description: "Suppress verbose output" },
     "disable-content-trust": { type: "boolean", description: "Skip image signing (default true)", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker push" requires exactly 1 argument.\nSee 'mydocker push --help'.`);
     const [{ pushImage }, { parseReference, familiarName }, { ImageStore }, { silentProgress, terminalProgress }] = await Promise.all([
       import("../image/push"), import("../image/reference"), import("../image/store"), import("../image/registry/progress"),
     ]);

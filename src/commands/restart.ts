@@ -3,7 +3,6 @@
 import { startContainer } from "../container/start";
 import { stopContainer } from "../container/stop";
 import { ContainerStore } from "../container/store";
-import { InvalidInputError } from "../errors";
 import { out } from "../output";
 import { defineVerb, str } from "./_define";
 import { forEachTarget } from "./_targets";
@@ -11,9 +10,9 @@ import { parseTimeout } from "./stop";
 
 export default defineVerb({
   meta: { name: "restart", description: "Restart one or more containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  positionals: { min: 1 },
   args: { time: { type: "string", alias: ["t", "timeout"], description: "Seconds to wait before killing the container" } },
   async run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker restart" requires at least 1 argument.\nSee 'mydocker restart --help'.`);
     const t = parseTimeout(str(args, "time"));
     const store = new ContainerStore(globals.root);
     return forEachTarget(args._, async (ref) => {

@@ -3,7 +3,7 @@
 
 import { listContainers } from "../container/list";
 import { ContainerStore } from "../container/store";
-import { ConflictError, InvalidInputError } from "../errors";
+import { ConflictError } from "../errors";
 import { ImageStore } from "../image/store";
 import { familiarString, parseReference } from "../image/reference";
 import { bool, defineVerb } from "./_define";
@@ -12,12 +12,12 @@ import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "rmi", description: "Remove one or more images", usage: "[OPTIONS] IMAGE [IMAGE...]" },
+  positionals: { min: 1 },
   args: {
     force: { type: "boolean", alias: "f", description: "Force removal of the image" },
     "no-prune": { type: "boolean", description: "Do not delete untagged parents" },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker rmi" requires at least 1 argument.\nSee 'mydocker rmi --help'.`);
     const store = new ImageStore(globals.root);
     const containers = new ContainerStore(globals.root);
     const force = bool(args, "force");

@@ -6,7 +6,8 @@ import { runFlags, toCreateOptions } from "./_run-flags";
 
 export default defineVerb({
   meta: { name: "run", description: "Create and run a new container from an image", usage: "[OPTIONS] IMAGE [COMMAND] [ARG...]" },
+  positionals: { min: 1 },
   args: runFlags,
   stopAtFirstPositional: true,
-  run: ({ args, globals }) => attachOrDetach(globals, toCreateOptions(args, "run")),
+  run: ({ args, globals }) => attachOrDetach(globals, toCreateOptions(args)),
 });

@@ -14,13 +14,13 @@ import { forEachTarget } from "./_targets";
 
 export default defineVerb({
   meta: { name: "start", description: "Start one or more stopped containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  positionals: { min: 1 },
   args: {
     attach: { type: "boolean", alias: "a", description: "Attach STDOUT/STDERR and forward signals" },
     interactive: { type: "boolean", alias: "i", description: "Attach container's STDIN" },
     "detach-keys": { type: "string", description: "Override the key sequence for detaching a container" },
   },
   async run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker start" requires at least 1 argument.\nSee 'mydocker start --help'.`);
     const attach = bool(args, "attach") || bool(args, "interactive");
     if (attach && args._.length > 1) throw new InvalidInputError("you cannot start and attach multiple containers at once");
     const store = new ContainerStore(globals.root);

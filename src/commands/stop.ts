@@ -14,12 +14,12 @@ export function parseTimeout(v: string | undefined): number | undefined {
 
 export default defineVerb({
   meta: { name: "stop", description: "Stop one or more running containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  positionals: { min: 1 },
   args: {
     time: { type: "string", alias: ["t", "timeout"], description: "Seconds to wait before killing the container" },
     signal: { type: "string", alias: "s", description: "Signal to send to the container", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker stop" requires at least 1 argument.\nSee 'mydocker stop --help'.`);
     const t = parseTimeout(str(args, "time"));
     return forEachTarget(args._, async (ref) => {
       await stopContainer(globals, ref, t);

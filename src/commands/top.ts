@@ -11,9 +11,9 @@ import { defineVerb } from "./_define";
 
 export default defineVerb({
   meta: { name: "top", description: "Display the running processes of a container", usage: "CONTAINER [ps OPTIONS]" },
+  positionals: { min: 1 },
   stopAtFirstPositional: true,
   run({ args, globals }) {
-    if (args._.length < 1) throw new InvalidInputError(`"mydocker top" requires at least 1 argument.\nSee 'mydocker top --help'.`);
     const store = new ContainerStore(globals.root);
     const id = store.resolve(args._[0]);
     const state = observe(store, id)!;

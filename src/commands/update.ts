@@ -11,9 +11,9 @@ import { forEachTarget } from "./_targets";
 
 export default defineVerb({
   meta: { name: "update", description: "Update configuration of one or more containers", usage: "[OPTIONS] CONTAINER [CONTAINER...]" },
+  positionals: { min: 1 },
   args: updatableResourceFlags,
   async run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker update" requires at least 1 argument.\nSee 'mydocker update --help'.`);
     const changes = parseResourceFlags(resourceFlagValues(args));
     if (Object.keys(changes).length === 0) throw new InvalidInputError("you must provide one or more flags when using this command");
     return forEachTarget(args._, async (ref) => {

@@ -2,17 +2,16 @@
 
 import { connectContainer } from "../../container/network-module";
 import { ContainerStore } from "../../container/store";
-import { InvalidInputError } from "../../errors";
 import { defineVerb, list, str } from "../_define";
 
 export default defineVerb({
   meta: { name: "connect", description: "Connect a container to a network", usage: "[OPTIONS] NETWORK CONTAINER" },
+  positionals: { min: 2, max: 2 },
   args: {
     ip: { type: "string", description: "IPv4 address (e.g., 172.30.100.104)" },
     alias: { type: "string", multiple: true, description: "Add network-scoped alias for the container" },
   },
   run({ args, globals }) {
-    if (args._.length !== 2) throw new InvalidInputError(`"mydocker network connect" requires exactly 2 arguments.\nSee 'mydocker network connect --help'.`);
     return connectContainer({ globals, store: new ContainerStore(globals.root) }, args._[0], args._[1], { ip: str(args, "ip"), aliases: list(args, "alias") });
   },
 });

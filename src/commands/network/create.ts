@@ -17,6 +17,7 @@ function keyValues(items: string[], what: string): Record<string, string> {
 
 export default defineVerb({
   meta: { name: "create", description: "Create a network", usage: "[OPTIONS] NETWORK" },
+  positionals: { min: 1, max: 1 },
   args: {
     driver: { type: "string", alias: "d", description: "Driver to manage the Network", default: "bridge" },
     subnet: { type: "string", multiple: true, description: "Subnet in CIDR format that represents a network segment" },
@@ -28,7 +29,6 @@ export default defineVerb({
     attachable: { type: "boolean", description: "Enable manual container attachment", hidden: true },
   },
   run({ args, globals }) {
-    if (args._.length !== 1) throw new InvalidInputError(`"mydocker network create" requires exactly 1 argument.\nSee 'mydocker network create --help'.`);
     const one = (name: string) => {
       const v = list(args, name);
       if (v.length > 1) throw new InvalidInputError(`only one --${name} is supported (IPv4, one subnet)`);

@@ -2,16 +2,15 @@
 
 import { disconnectContainer } from "../../container/network-module";
 import { ContainerStore } from "../../container/store";
-import { InvalidInputError } from "../../errors";
 import { bool, defineVerb } from "../_define";
 
 export default defineVerb({
   meta: { name: "disconnect", description: "Disconnect a container from a network", usage: "[OPTIONS] NETWORK CONTAINER" },
+  positionals: { min: 2, max: 2 },
   args: {
     force: { type: "boolean", alias: "f", description: "Force the container to disconnect from a network" },
   },
   run({ args, globals }) {
-    if (args._.length !== 2) throw new InvalidInputError(`"mydocker network disconnect" requires exactly 2 arguments.\nSee 'mydocker network disconnect --help'.`);
     return disconnectContainer({ globals, store: new ContainerStore(globals.root) }, args._[0], args._[1], bool(args, "force"));
   },
 });

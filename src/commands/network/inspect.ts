@@ -1,6 +1,5 @@
 // `mydocker network inspect [-f FORMAT] NETWORK...`: a JSON array, Docker's fields.
 
-import { InvalidInputError } from "../../errors";
 import { openNetworks } from "../../network/manage";
 import { inspectNetwork } from "../../network/store";
 import { err, out } from "../../output";
@@ -9,12 +8,12 @@ import { inspectOutput } from "../_format";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Display detailed information on one or more networks", usage: "[OPTIONS] NETWORK [NETWORK...]" },
+  positionals: { min: 1 },
   args: {
     format: { type: "string", alias: "f", description: "Format output using a custom template" },
     verbose: { type: "boolean", alias: "v", description: "Verbose output for diagnostics", hidden: true },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker network inspect" requires at least 1 argument.\nSee 'mydocker network inspect --help'.`);
     const store = openNetworks(globals.root);
     const results: unknown[] = [];
     let failed = false;

@@ -1,6 +1,5 @@
 // `mydocker network rm NETWORK...`: refused while containers are attached (they are named).
 
-import { InvalidInputError } from "../../errors";
 import { removeNetwork } from "../../network/manage";
 import { out } from "../../output";
 import { defineVerb } from "../_define";
@@ -8,11 +7,11 @@ import { forEachTarget } from "../_targets";
 
 export default defineVerb({
   meta: { name: "rm", description: "Remove one or more networks", usage: "NETWORK [NETWORK...]" },
+  positionals: { min: 1 },
   args: {
     force: { type: "boolean", alias: "f", description: "Do not error if the network does not exist" },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker network rm" requires at least 1 argument.\nSee 'mydocker network rm --help'.`);
     return forEachTarget(args._, async (ref) => {
       try {
         removeNetwork(globals.root, ref);

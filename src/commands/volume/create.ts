@@ -7,6 +7,7 @@ import { out } from "../../output";
 
 export default defineVerb({
   meta: { name: "create", description: "Create a volume", usage: "[OPTIONS] [VOLUME]" },
+  positionals: { max: 1 },
   args: {
     driver: { type: "string", alias: "d", default: "local", description: "Specify volume driver name" },
     label: { type: "string", multiple: true, description: "Set metadata for a volume" },
@@ -14,7 +15,6 @@ export default defineVerb({
     opt: { type: "string", alias: "o", multiple: true, description: "Set driver specific options (not supported)" },
   },
   run({ args, globals }) {
-    if (args._.length > 1) throw new InvalidInputError(`"mydocker volume create" requires at most 1 argument.\nSee 'mydocker volume create --help'.`);
     const flagName = str(args, "name");
     if (flagName && args._[0] && flagName !== args._[0]) throw new InvalidInputError(`conflicting options: either specify --name or provide positional arg, not both`);
     if (str(args, "driver") !== "local") throw new InvalidInputError(`volume driver "${str(args, "driver")}" is not supported (only local)`);

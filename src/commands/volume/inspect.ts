@@ -1,6 +1,5 @@
 // `mydocker volume inspect [-f FORMAT] VOLUME...`
 
-import { InvalidInputError } from "../../errors";
 import { VolumeStore } from "../../storage/volumes";
 import { defineVerb, str } from "../_define";
 import { inspectOutput } from "../_format";
@@ -9,11 +8,11 @@ import { volumeView } from "./_view";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Display detailed information on one or more volumes", usage: "[OPTIONS] VOLUME [VOLUME...]" },
+  positionals: { min: 1 },
   args: {
     format: { type: "string", alias: "f", description: "Format output using a custom template" },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker volume inspect" requires at least 1 argument.\nSee 'mydocker volume inspect --help'.`);
     const store = new VolumeStore(globals.root);
     const results: unknown[] = [];
     let failed = false;

@@ -2,7 +2,6 @@
 
 import { ContainerStore } from "../../container/store";
 import { volumeUsers } from "../../container/volume-module";
-import { InvalidInputError } from "../../errors";
 import { VolumeStore } from "../../storage/volumes";
 import { bool, defineVerb } from "../_define";
 import { forEachTarget } from "../_targets";
@@ -10,11 +9,11 @@ import { out } from "../../output";
 
 export default defineVerb({
   meta: { name: "rm", description: "Remove one or more volumes", usage: "[OPTIONS] VOLUME [VOLUME...]" },
+  positionals: { min: 1 },
   args: {
     force: { type: "boolean", alias: "f", description: "Force the removal of one or more volumes (no error if absent)" },
   },
   run({ args, globals }) {
-    if (args._.length === 0) throw new InvalidInputError(`"mydocker volume rm" requires at least 1 argument.\nSee 'mydocker volume rm --help'.`);
     const store = new VolumeStore(globals.root);
     const containers = new ContainerStore(globals.root);
     return forEachTarget(args._, async (name) => {
