@@ -61,20 +61,8 @@ export function defineVerb(verb: Verb): Verb {
   return verb;
 }
 
-/** Typed accessors so verbs do not cast parsed values by hand. */
-export function str(args: ParsedArgs, name: string): string | undefined {
-  const v = args[name];
-  return typeof v === "string" ? v : undefined;
-}
-
-export function list(args: ParsedArgs, name: string): string[] {
-  const v = args[name];
-  return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
-}
-
-export function bool(args: ParsedArgs, name: string): boolean {
-  return args[name] === true;
-}
+// Typed accessors for parsed flags (they live beside CreateOptions, whose `raw` modules read too).
+export { bool, list, str } from "../container/options";
 
 /** Docker's wording for a wrong number of positionals, or null when the count is fine. */
 export function positionalsError(path: string, n: number, rule: { min?: number; max?: number } | undefined): string | null {

@@ -11,7 +11,7 @@
 
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { ContainerCommandError, MydockerError } from "../errors";
-import { setLinkUp } from "../network/loopback";
+import { setLinkUp } from "../sys/net";
 import { bindEtcFiles, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
 import { closeFd, fchownFd, O_WRONLY, openAt } from "../sys/fs";

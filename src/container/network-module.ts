@@ -28,7 +28,7 @@ import { type NetworkRecord, NetworkStore } from "../network/store";
 import { bootId, hostHostname } from "../sys/proc";
 import { CLONE_NEWNET } from "../sys/process";
 import type { ContainerModule, ModuleContext } from "./modules";
-import type { CreateOptions } from "./options";
+import { bool, type CreateOptions, list, str } from "./options";
 import type { ContainerConfig } from "./record";
 import { observe } from "./status";
 import type { ContainerStore } from "./store";
@@ -89,10 +89,6 @@ function validDns(v: string): boolean {
   return parseIp(v) !== null || /^[0-9a-fA-F:]+$/.test(v) && v.includes(":");
 }
 
-type Raw = CreateOptions["raw"];
-const str = (raw: Raw, k: string) => (typeof raw[k] === "string" ? (raw[k] as string) : undefined);
-const bool = (raw: Raw, k: string) => raw[k] === true;
-const list = (raw: Raw, k: string): string[] => (Array.isArray(raw[k]) ? (raw[k] as string[]) : typeof raw[k] === "string" ? [raw[k] as string] : []);
 
 function configure(opts: CreateOptions, config: ContainerConfig, ctx: ModuleContext): void {
   const raw = opts.raw;
@@ -332,6 +328,21 @@ function plugFor(e: EndpointSpec, net: NetworkRecord, withRoute: boolean): Plug 
   };
 }
 
+/**
+ * Drops a container's published ports on one network: the DNAT rules go first, and only then is
+ * the state written without them, so a failed iptables run can be retried (the state still
+ * lists what to remove). Under the network lock.
+ */
+function dropPorts(nets: NetworkStore, netId: string, containerId: string): void {
+  if (!existsSync(`${nets.dir}/${netId}/config.json`)) return;
+  const st = nets.readState(netId);
+  if (!st.endpoints[containerId]?.ports.length) return;
+  st.endpoints[containerId].ports = [];
+  // rules exist only on the boot that made them: after a reboot there is nothing to remove
+  if (st.up?.bootId === bootId()) syncPortRules(nets.read(netId), st);
+  nets.writeState(netId, st);
+}
+
 /** Joins config to network ref (reservation + hosts files). Under the network lock. */
 function join(nets: NetworkStore, config: ContainerConfig, ref: string, ifname: string, req: { ip?: string; mac?: string; aliases: string[] }, rt: Rtnl): EndpointSpec {
   const net = nets.get(ref);
@@ -347,15 +358,7 @@ function join(nets: NetworkStore, config: ContainerConfig, ref: string, ifname: 
 /** Leaves one network: address back, DNAT rules of its ports gone, peers updated. Under the network lock. */
 function leave(nets: NetworkStore, store: ContainerStore, config: ContainerConfig, e: EndpointSpec, exe: string): void {
   const ext = networkExt(config);
-  if (existsSync(`${nets.dir}/${e.networkId}/config.json`)) {
-    const st = nets.readState(e.networkId);
-    const had = st.endpoints[config.Id]?.ports.length;
-    if (had) {
-      st.endpoints[config.Id].ports = [];
-      nets.writeState(e.networkId, st);
-      if (st.up?.bootId === bootId()) syncPortRules(nets.read(e.networkId), st);
-    }
-  }
+  dropPorts(nets, e.networkId, config.Id);
   releaseEndpoint(nets, e.networkId, config.Id, exe);
   ext.endpoints = ext.endpoints.filter((x) => x !== e);
   rewritePeers(store, nets, [e.networkId], config.Id);
@@ -376,6 +379,9 @@ async function create(config: ContainerConfig, ctx: ModuleContext): Promise<void
       try {
         writeEtcFiles(config);
         writeHosts(config, nets);
+        // a peer joining later rewrites this container's hosts from its record: save it first
+        refreshViews(config);
+        ctx.store.writeConfig(config);
         rewritePeers(ctx.store, nets, [ext.endpoints[0].networkId], config.Id);
       } catch (e) {
         for (const ep of [...ext.endpoints]) leave(nets, ctx.store, config, ep, ctx.globals.exe);
@@ -442,15 +448,7 @@ function release(config: ContainerConfig, ctx: ModuleContext): void {
   }
   const nets = openNetworks(ctx.globals.root);
   nets.locked(() => {
-    for (const e of ext.endpoints) {
-      if (!existsSync(`${nets.dir}/${e.networkId}/config.json`)) continue;
-      const st = nets.readState(e.networkId);
-      if (!st.endpoints[config.Id]?.ports.length) continue;
-      st.endpoints[config.Id].ports = [];
-      nets.writeState(e.networkId, st);
-      // rules exist only on the boot that made them: after a reboot there is nothing to remove
-      if (st.up?.bootId === bootId()) syncPortRules(nets.read(e.networkId), st);
-    }
+    for (const e of ext.endpoints) dropPorts(nets, e.networkId, config.Id);
   });
   ext.active = [];
   refreshViews(config);
@@ -461,9 +459,14 @@ function remove(config: ContainerConfig, ctx: ModuleContext): void {
   const ext = networkExt(config);
   if (ext.mode !== "bridge" || ext.endpoints.length === 0) return;
   const nets = openNetworks(ctx.globals.root);
+  // every network gets its address back even if one fails: the record is deleted after this
+  const errors: unknown[] = [];
   nets.locked(() => {
-    for (const e of [...ext.endpoints]) leave(nets, ctx.store, config, e, ctx.globals.exe);
+    for (const e of [...ext.endpoints]) {
+      try { leave(nets, ctx.store, config, e, ctx.globals.exe); } catch (err) { errors.push(err); }
+    }
   });
+  if (errors.length) throw errors[0];
 }
 
 export const networkModule: ContainerModule = { name: "network", configure, create, prepare, attach, release, remove };
@@ -492,11 +495,16 @@ export async function connectContainer(ctx: ModuleContext, netRef: string, conta
         const net = nets.get(netRef);
         if (ext.endpoints.some((e) => e.networkId === net.Id)) throw new ConflictError(`endpoint with name ${config.Name} already exists in network ${net.Name}`);
         const spec = join(nets, config, net.Id, nextIfname(ext, pid), { ip: req.ip, aliases: req.aliases }, rt);
+        let plugged = false;
         try {
-          if (pid) plugContainer(`/proc/${pid}/ns/net`, [plugFor(spec, nets.read(net.Id), ext.endpoints.length === 1)]);
+          if (pid) { plugContainer(`/proc/${pid}/ns/net`, [plugFor(spec, nets.read(net.Id), ext.endpoints.length === 1)]); plugged = true; }
           writeHosts(config, nets);
+          // written before peers read it: a peer joining meanwhile rewrites hosts from disk
+          refreshViews(config, !!pid);
+          ctx.store.writeConfig(config);
           rewritePeers(ctx.store, nets, [net.Id], id);
         } catch (e) {
+          if (pid && plugged) try { unplug(`/proc/${pid}/ns/net`, spec.ifname); } catch { /* report the first error */ }
           leave(nets, ctx.store, config, spec, ctx.globals.exe);
           throw e;
         }
@@ -504,8 +512,6 @@ export async function connectContainer(ctx: ModuleContext, netRef: string, conta
     } finally {
       rt.close();
     }
-    refreshViews(config, !!pid);
-    ctx.store.writeConfig(config);
   });
 }
 
@@ -525,15 +531,18 @@ export async function disconnectContainer(ctx: ModuleContext, netRef: string, co
     }
     const state = observe(ctx.store, id);
     if (state?.Status === "running") {
+      // the monitor holds the published host ports until the container stops: they cannot leave
+      // with this network while it runs
+      if (ext.endpoints[0] === e && ext.active.length && !force)
+        throw new ConflictError(`container ${config.Name} publishes ports through network ${e.networkName}: stop it before disconnecting`);
       try { unplug(`/proc/${state.Pid}/ns/net`, e.ifname); } catch (err) { if (!force) throw err; }
-      if (ext.endpoints[0] === e && ext.active.length) ext.active = []; // its ports went with it
     }
     nets.locked(() => {
       leave(nets, ctx.store, config, e, ctx.globals.exe);
       if (ext.mode === "bridge") writeHosts(config, nets);
+      refreshViews(config, state?.Status === "running");
+      ctx.store.writeConfig(config); // under the lock, before any peer reads it again
     });
-    refreshViews(config, state?.Status === "running");
-    ctx.store.writeConfig(config);
   });
 }
 

@@ -32,3 +32,20 @@ export interface CreateOptions {
   /** Flags owned by other modules (cgroups, network, volumes) keep their raw values here. */
   raw: Record<string, string | boolean | string[] | undefined>;
 }
+
+type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
+/** Typed accessors for parsed flag values (a verb's args, or CreateOptions.raw in a module). */
+export function str(args: FlagValues, name: string): string | undefined {
+  const v = args[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function list(args: FlagValues, name: string): string[] {
+  const v = args[name];
+  return Array.isArray(v) ? v : typeof v === "string" ? [v] : [];
+}
+
+export function bool(args: FlagValues, name: string): boolean {
+  return args[name] === true;
+}

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { atomicWrite } from "../sys/fs";
-import { list } from "../commands/_define";
+import { list } from "./options";
 import { computeSecurity } from "../security";
 import { attachDeviceProgramV2, writeDeviceRulesV1 } from "../security/device-cgroup";
 import { CLONE_NEWNET } from "../sys/process";

@@ -2,7 +2,7 @@
 // directory and bind-mounted by _init. hosts is rewritten in place (not renamed) when it changes,
 // because a bind mount follows the inode.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 
 /** A line of /etc/hosts: an address and the names it answers to. */
 export interface HostsEntry { ip: string; names: string[] }
@@ -49,9 +49,4 @@ export function resolvConfContent(dns: string[] = [], search: string[] = [], opt
   if (search.length) lines.push(`search ${search.join(" ")}`);
   if (options.length) lines.push(`options ${options.join(" ")}`);
   return lines.join("\n") + "\n";
-}
-
-/** Rewrites a bind-mounted file in place (O_TRUNC keeps the inode) so the container sees it. */
-export function rewriteInPlace(path: string, content: string): void {
-  writeFileSync(path, content);
 }

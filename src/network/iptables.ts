@@ -120,11 +120,17 @@ export function downBatch(bridge: string, save: string): string {
 
 // ---- running iptables ----
 
+const tools = new Map<string, string | null>();
+
 function tool(name: string): string | null {
+  if (tools.has(name)) return tools.get(name)!;
+  let found: string | null = null;
   for (const dir of ["/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin"]) {
-    if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
+    if (existsSync(`${dir}/${name}`)) { found = `${dir}/${name}`; break; }
   }
-  return Bun.which(name);
+  found ??= Bun.which(name);
+  tools.set(name, found);
+  return found;
 }
 
 export function haveIptables(): boolean {

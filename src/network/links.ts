@@ -83,7 +83,13 @@ export class Rtnl {
     this.request(newBridgeMsg(name, mtu), `create bridge ${name}`);
     const link = this.link(name);
     if (!link) throw new Error(`bridge ${name} vanished after its creation`);
-    this.request(setAliasMsg(link.index, alias), `set alias of ${name}`);
+    try {
+      this.request(setAliasMsg(link.index, alias), `set alias of ${name}`);
+    } catch (e) {
+      // a bridge without mydocker's alias would never be adopted nor torn down again
+      try { this.deleteLink(link.index, name); } catch { /* report the first error */ }
+      throw e;
+    }
     return link.index;
   }
 

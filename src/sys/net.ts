@@ -29,7 +29,12 @@ export class NetlinkSocket {
     sym.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, rcv, 4);
     const addr = Buffer.alloc(12);
     addr.writeUInt16LE(AF_NETLINK, 0);
-    check("bind AF_NETLINK", undefined, () => sym.bind(fd, addr, addr.length));
+    try {
+      check("bind AF_NETLINK", undefined, () => sym.bind(fd, addr, addr.length));
+    } catch (e) {
+      sym.close(fd);
+      throw e;
+    }
     return new NetlinkSocket(fd);
   }
 
@@ -105,4 +110,20 @@ export function bindInetPort(proto: "tcp" | "udp", ip: string, port: number): { 
 
 export function closeSocket(fd: number): void {
   sym.close(fd);
+}
+
+const SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, IFF_UP = 0x1;
+
+/** Brings a link up by name with the interface ioctls (`lo` in a fresh network namespace). */
+export function setLinkUp(name: string): void {
+  const fd = check("socket", undefined, () => sym.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  try {
+    const ifr = Buffer.alloc(40);
+    ifr.write(name.slice(0, 15), 0, "latin1");
+    check("ioctl SIOCGIFFLAGS", name, () => sym.ioctl(fd, SIOCGIFFLAGS, ifr));
+    ifr.writeInt16LE(ifr.readInt16LE(16) | IFF_UP, 16);
+    check("ioctl SIOCSIFFLAGS", name, () => sym.ioctl(fd, SIOCSIFFLAGS, ifr));
+  } finally {
+    sym.close(fd);
+  }
 }
