@@ -43,13 +43,32 @@ type Producer = (w: TarWriter, rootName: string) => void;
 
 interface Located { isDir: boolean; produce: Producer }
 
+/**
+ * A running container's root seen through /proc/PID/root holds its /proc, /sys and /dev mounts:
+ * like Docker, which copies from the container's filesystem, they come out as empty directories.
+ */
+const KERNEL_MOUNTS: ReadonlySet<string> = new Set(["proc", "sys", "dev"]);
+
+/**
+ * Archives a whole directory as `name` (or just its contents when name is ""), and closes it.
+ * The directory's own entry comes from stat, not lstat: its /proc/self/fd path is a magic link.
+ */
+function writeDirFrom(w: TarWriter, d: DirHandle, name: string, shallow?: ReadonlySet<string>): void {
+  try {
+    if (name) addHostEntry(w, d, ".", statSync(d.path()), name, new Map());
+    writeTree(w, d, name, new Map(), shallow);
+  } finally {
+    d.close();
+  }
+}
+
 /** Finds path in a running container's root (fd of /proc/PID/root). */
 function locateLive(rootFd: number, path: string, follow: boolean): Located {
   let parts = splitParts(path);
   for (let hops = 0; ; hops++) {
     if (parts.length === 0) {
       const fd = openat2(rootFd, ".", O_RDONLY | O_DIRECTORY, 0, IN_ROOT);
-      return { isDir: true, produce: (w, name) => { const d = DirHandle.fromFd(fd); try { if (name) addHostEntry(w, d, ".", lstatSync(d.path()), name, new Map()); writeTree(w, d, name); } finally { d.close(); } } };
+      return { isDir: true, produce: (w, name) => writeDirFrom(w, DirHandle.fromFd(fd), name, KERNEL_MOUNTS) };
     }
     const parentFd = openat2(rootFd, parts.slice(0, -1).join("/") || ".", O_RDONLY | O_DIRECTORY, 0, IN_ROOT);
     const parent = DirHandle.fromFd(parentFd);
@@ -192,7 +211,7 @@ function hostProducer(src: string, follow: boolean): Located {
   const clean = src.replace(/\/+$/, "").replace(/\/\.$/, "") || "/";
   if (clean === "/" || /(^|\/)\.$/.test(src)) {
     const dirPath = clean;
-    return { isDir: true, produce: (w, name) => { const d = DirHandle.open(dirPath); try { if (name) addHostEntry(w, d, ".", lstatSync(d.path()), name, new Map()); writeTree(w, d, name); } finally { d.close(); } } };
+    return { isDir: true, produce: (w, name) => writeDirFrom(w, DirHandle.open(dirPath), name) };
   }
   const parent = dirname(clean), name = basename(clean);
   if (follow && lstatSync(clean).isSymbolicLink()) {
@@ -239,7 +258,9 @@ export async function copyToContainer(globals: Globals, src: string, ref: string
         }
       }
       const place = placement(src, located.isDir, { exists: r.exists, isDir }, destPath);
-      const dir = place.into === "dest" ? r.parts : r.parts.slice(0, -1);
+      // into the parent: the parent is resolved, the new name is DEST's own (a symlink there is
+      // replaced, as on a running container), not the name its target has
+      const dir = place.into === "dest" ? r.parts : resolveInUnion(union, dirname(destPath), true)?.parts ?? r.parts.slice(0, -1);
       const upper = config.Runtime.rootfs.upper;
       copyUpDirs(union, upper, dir);
       const target = dir.length ? `${upper}/${dir.join("/")}` : upper;

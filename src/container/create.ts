@@ -2,17 +2,16 @@
 // written until every input has been checked; once the name is claimed, any failure removes what
 // was made, so bad input never leaves a half-made container.
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { ContainerCommandError, InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore, type Image } from "../image/store";
 import { imageForRun } from "../image/pull-policy";
-import { hostsContent, resolvConfContent } from "../network/etc-files";
 import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
 import { checkWorkdir, containerEnv, userEnvironment } from "./env";
-import { loadModules, runHook, type ModuleContext } from "./modules";
+import { loadModules, runHook, runReleaseHook, type ModuleContext } from "./modules";
 import type { CreateOptions } from "./options";
 import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
 import { ContainerStore } from "./store";
@@ -184,17 +183,20 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
 
   // ---- side effects, each undone on failure ----
   config.Name = store.claimName(id, opts.name);
+  // if anything below fails, the record never existed: its anonymous volumes go with it
+  const undoCtx: ModuleContext = { ...ctx, removeVolumes: true };
+  let hooked = false;
   try {
     mkdirSync(dir, { mode: 0o700 });
     for (const d of ["upper", "work", "rootfs"]) mkdirSync(`${dir}/${d}`, { mode: 0o755 });
-    writeFileSync(`${dir}/hostname`, `${config.Runtime.hostname}\n`);
-    writeFileSync(`${dir}/hosts`, hostsContent(config.Runtime.hostname));
-    writeFileSync(`${dir}/resolv.conf`, resolvConfContent());
+    // /etc/hostname, hosts and resolv.conf are written by the network module's create hook
     store.writeConfig(config);
     store.writeState(id, initialState());
-    await runHook(modules, "create", "remove", config, ctx);
+    await runHook(modules, "create", "remove", config, undoCtx);
+    hooked = true;
     store.writeConfig(config); // modules may have recorded allocations
   } catch (e) {
+    if (hooked) await runReleaseHook(modules, "remove", config, undoCtx);
     rmSync(dir, { recursive: true, force: true });
     store.releaseName(config.Name, id);
     throw e;

@@ -90,9 +90,16 @@ export const volumeModule: ContainerModule = {
   create(config, ctx) {
     const ext = volumeExtension(config);
     const volumes = new VolumeStore(ctx.globals.root);
-    for (const name of ext.named) volumes.ensure(name);
-    for (const name of ext.anonymous) volumes.ensure(name, { anonymous: true });
-    for (const dir of ext.bindDirs) if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const made: string[] = [];
+    try {
+      for (const name of ext.named) volumes.ensure(name);
+      for (const name of ext.anonymous) { volumes.ensure(name, { anonymous: true }); made.push(name); }
+      for (const dir of ext.bindDirs) if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o755 });
+    } catch (e) {
+      // this hook failed, so the undo will not run it: its own anonymous volumes go now
+      for (const name of made) try { volumes.remove(name, () => undefined); } catch { /* first error wins */ }
+      throw e;
+    }
   },
 
   remove(config, ctx) {

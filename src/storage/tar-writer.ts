@@ -279,13 +279,16 @@ function copyFdData(w: TarWriter, fd: number, size: number): void {
   }
 }
 
-/** Archives the tree under dir (entries named prefix/…; prefix "" = the tree's contents). */
-export function writeTree(w: TarWriter, dir: DirHandle, prefix: string, links: LinkMap = new Map()): void {
+/**
+ * Archives the tree under dir (entries named prefix/…; prefix "" = the tree's contents).
+ * Directories named in `shallow` (direct children only) are archived without their contents.
+ */
+export function writeTree(w: TarWriter, dir: DirHandle, prefix: string, links: LinkMap = new Map(), shallow?: ReadonlySet<string>): void {
   for (const name of dir.names()) {
     const st = dir.lstat(name);
     const archiveName = prefix ? `${prefix}/${name}` : name;
     addHostEntry(w, dir, name, st, archiveName, links);
-    if (st.isDirectory()) {
+    if (st.isDirectory() && !shallow?.has(name)) {
       const sub = dir.child(name);
       try { writeTree(w, sub, archiveName, links); } finally { sub.close(); }
     }

@@ -128,6 +128,23 @@ describe.skipIf(!IS_ROOT)("volumes", () => {
     sb.ok(["volume", "rm", "etcvol"]);
   });
 
+  test("a run that fails after its anonymous volume was made leaves no volume behind", () => {
+    const net = `vt${process.pid % 100000}`;
+    sb.ok(["network", "create", "--subnet", "10.231.60.0/24", "-o", `com.docker.network.bridge.name=mdtv-${process.pid % 100000}`, net]);
+    try {
+      const holder = sb.ok(["create", "--network", net, "--ip", "10.231.60.5", "busybox", "true"]);
+      const before = sb.ok(["volume", "ls", "-q"]);
+      // the taken address is refused by the network's create hook, after the volume's hook ran
+      const r = sb.run(["run", "--network", net, "--ip", "10.231.60.5", "-v", "/data", "busybox", "true"]);
+      expect(r.code).toBe(125);
+      expect(r.stderr).toContain("already in use");
+      expect(sb.ok(["volume", "ls", "-q"])).toBe(before);
+      sb.ok(["rm", holder]);
+    } finally {
+      sb.run(["network", "rm", net]);
+    }
+  });
+
   test("nothing is left on the host", () => {
     expect(sb.leftovers()).toEqual([]);
   });
