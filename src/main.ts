@@ -118,6 +118,7 @@ async function resolveVerb(rest: string[]): Promise<{ verb: Verb; path: string; 
 async function main(argv: string[]): Promise<number> {
   const { globals, rest, logLevel } = parseGlobals(argv);
   configureLog(logLevel);
+  stackTraces = logLevel === "debug";
   const resolved = await resolveVerb(rest);
   if (!resolved) {
     out(USAGE);
@@ -136,6 +137,9 @@ async function main(argv: string[]): Promise<number> {
   return typeof code === "number" ? code : 0;
 }
 
+/** -D / --log-level debug, once parsed: errors then print their stack too. */
+let stackTraces = false;
+
 function report(failure: unknown, debug: boolean): number {
   if (failure instanceof ExitStatus) return failure.code;
   if (failure instanceof MydockerError) {
@@ -153,7 +157,7 @@ function report(failure: unknown, debug: boolean): number {
 // A compiled binary sees [bun, /$bunfs/root/main, ...args]; `bun src/main.ts` sees [bun, main.ts, ...args].
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (failure) => process.exit(report(failure, process.argv.includes("-D") || process.argv.includes("--debug"))),
+  (failure) => process.exit(report(failure, stackTraces)),
 );
 
 export { VERSION };

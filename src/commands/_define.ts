@@ -70,6 +70,7 @@ export function positionalsError(path: string, n: number, rule: { min?: number; 
   const min = rule.min ?? 0, max = rule.max ?? Infinity;
   if (n >= min && n <= max) return null;
   const s = (k: number) => `${k} argument${k === 1 ? "" : "s"}`;
+  if (max === 0) return `"mydocker ${path}" accepts no arguments.\nSee 'mydocker ${path} --help'.`;
   const what = min === max ? `exactly ${s(min)}`
     : max === Infinity ? `at least ${s(min)}`
     : min === 0 ? `at most ${s(max)}`

@@ -8,13 +8,13 @@ import { out } from "../output";
 
 export default defineVerb({
   meta: { name: "load", description: "Load an image from a tar archive or STDIN", usage: "[OPTIONS]" },
+  positionals: { max: 0 },
   args: {
     input: { type: "string", alias: "i", description: "Read from tar archive file, instead of STDIN" },
     quiet: { type: "boolean", alias: "q", description: "Suppress the load output" },
     platform: { type: "string", description: "Load only the given platform variant", hidden: true },
   },
   async run({ args, globals }) {
-    if (args._.length > 0) throw new InvalidInputError(`"mydocker load" accepts no arguments.\nSee 'mydocker load --help'.`);
     const input = str(args, "input") ?? "-";
     if (input === "-" && isatty(0)) throw new InvalidInputError("requested load from stdin, but stdin is empty");
     const { loadImages } = await import("../image/load");

@@ -41,21 +41,13 @@ export async function cleanupExited(globals: Globals, id: string, opts: { keepRe
   return store.lockedAsync(id, async (): Promise<CleanupResult> => {
     if (!existsSync(`${store.containerDir(id)}/config.json`)) return { removed: true, errors: [] };
     const config = store.readConfig(id);
-    if (config.HostConfig.AutoRemove && !opts.keepRecord) {
-      const state = observe(store, id);
-      if (state && state.Status !== "running" && state.Status !== "restarting" && state.Status !== "paused") {
-        // going away: no point writing the settled state first
-        return { state, removed: true, errors: await deleteContainer(globals, store, config) };
-      }
-    }
-    const state = settleExit(store, id);
-    if (state && state.Status !== "exited" && state.Status !== "created") {
+    const autoRemove = config.HostConfig.AutoRemove && !opts.keepRecord;
+    // a record about to be deleted need not have its settled state written first
+    const state = autoRemove ? observe(store, id) : settleExit(store, id);
+    if (state && state.Status !== "exited" && state.Status !== "created" && state.Status !== "dead") {
       return { state, removed: false, errors: [] }; // running again (restarted): nothing to release
     }
-    if (config.HostConfig.AutoRemove && !opts.keepRecord) {
-      const errors = await deleteContainer(globals, store, config);
-      return { state, removed: true, errors };
-    }
+    if (autoRemove) return { state, removed: true, errors: await deleteContainer(globals, store, config) };
     const errors = await releaseRuntime(globals, store, config);
     rmSync(`${store.containerDir(id)}/cleanup-claimed`, { force: true });
     return { state, removed: false, errors };

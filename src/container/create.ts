@@ -11,13 +11,12 @@ import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
 import { checkWorkdir, containerEnv, userEnvironment } from "./env";
+import { parseLogOpts } from "./log-options";
 import { loadModules, runHook, runReleaseHook, type ModuleContext } from "./modules";
 import type { CreateOptions } from "./options";
 import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
 import { ContainerStore } from "./store";
 
-export const DEFAULT_LOG_MAX_SIZE = "20m";
-export const DEFAULT_LOG_MAX_FILE = "5";
 
 export function parseRestartPolicy(value: string | undefined): { Name: string; MaximumRetryCount: number } {
   if (!value || value === "no") return { Name: "no", MaximumRetryCount: 0 };
@@ -29,29 +28,6 @@ export function parseRestartPolicy(value: string | undefined): { Name: string; M
     if (!/^\d+$/.test(max)) throw new InvalidInputError(`invalid restart policy format: maximum retry count must be an integer`);
   }
   return { Name: name, MaximumRetryCount: max ? Number(max) : 0 };
-}
-
-/** "10k", "20m", "1g" → bytes (log sizes). */
-export function parseLogSize(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kmg]?)b?$/i.exec(v.trim());
-  if (!m) throw new InvalidInputError(`invalid log-opt max-size: ${v}`);
-  const mult = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
-  return Math.floor(Number(m[1]) * mult);
-}
-
-function parseLogOpts(opts: string[], driver: string | undefined): Record<string, string> {
-  if (driver && driver !== "json-file") throw new InvalidInputError(`logging driver "${driver}" is not supported (only json-file)`);
-  const out: Record<string, string> = { "max-size": DEFAULT_LOG_MAX_SIZE, "max-file": DEFAULT_LOG_MAX_FILE };
-  for (const o of opts) {
-    const eq = o.indexOf("=");
-    if (eq <= 0) throw new InvalidInputError(`invalid log-opt: ${o}`);
-    const k = o.slice(0, eq), v = o.slice(eq + 1);
-    if (k === "max-size") parseLogSize(v);
-    else if (k === "max-file") { if (!/^[1-9]\d*$/.test(v)) throw new InvalidInputError(`invalid log-opt max-file: ${v}`); }
-    else if (!["compress", "labels", "env", "tag"].includes(k)) throw new InvalidInputError(`unknown log opt '${k}' for json-file log driver`);
-    out[k] = v;
-  }
-  return out;
 }
 
 function parseLabels(labels: string[]): Record<string, string> {
@@ -76,6 +52,8 @@ export function resolveCommand(img: Image, opts: CreateOptions): { entrypoint: s
   if (opts.command.length > 0) cmd = opts.command;
   return { entrypoint, cmd };
 }
+
+export { parseLogSize } from "./log-options";
 
 export async function createContainer(globals: Globals, opts: CreateOptions): Promise<ContainerConfig> {
   const images = new ImageStore(globals.root);

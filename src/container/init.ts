@@ -12,7 +12,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readSync, statSync, writeSync } from "node:fs";
 import { ContainerCommandError, MydockerError } from "../errors";
 import { setLinkUp } from "../sys/net";
-import { bindEtcFiles, enterRootfs, makeMountsPrivate, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
+import { bindEtcFiles, enterRootfs, mountDev, mountOverlay, mountProc, mountSys, mountUser, remountRootReadonly } from "../storage/rootfs";
 import { errnoName } from "../sys/errno";
 import { closeFd, fchownFd, O_WRONLY, openAt } from "../sys/fs";
 import { chdir, cloexecFrom, execve, execveFd, prctl, PR_SET_PDEATHSIG, resetSignalsForExec, sethostname, setCloexec, setgroups, setresgid, setresuid } from "../sys/process";
@@ -86,7 +86,8 @@ export function findExecutable(cmd: string, env: string[]): string {
 
 function buildFilesystem(spec: RuntimeSpec): void {
   const rootfs = spec.rootfs.mountpoint;
-  makeMountsPrivate();
+  // "/" is already private (MS_REC): the monitor's child made it so before exec'ing us, to make
+  // its read-only bind of the mydocker binary (cshim/monitor.c protect_exe)
   mountOverlay(spec.rootfs);
   mountProc(rootfs);
   mountDev(rootfs);

@@ -1,7 +1,7 @@
 // Reading a container's json-file log (json.log plus rotated json.log.1 … .N, oldest first):
 // --tail, --since/--until, -t timestamps, and -f following until the container exits.
 
-import { existsSync, openSync, readSync, closeSync, statSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { InvalidInputError } from "../errors";
 import { out, err } from "../output";
 import { observe } from "./status";
@@ -27,11 +27,6 @@ export function parseLogTime(value: string, now = Date.now()): number {
   return t;
 }
 
-/** Milliseconds of an RFC 3339 time with nanoseconds (Date.parse drops the digits past ms). */
-function timeMs(t: string): number {
-  return Date.parse(t);
-}
-
 export function logFiles(dir: string): string[] {
   const files: string[] = [];
   for (let i = 1; existsSync(`${dir}/json.log.${i}`); i++) files.unshift(`${dir}/json.log.${i}`);
@@ -40,7 +35,7 @@ export function logFiles(dir: string): string[] {
 }
 
 function emit(line: LogLine, opts: LogOptions): boolean {
-  const t = timeMs(line.time);
+  const t = Date.parse(line.time); // ms precision is enough to compare with --since/--until
   if (opts.since !== undefined && t < opts.since) return true;
   if (opts.until !== undefined && t > opts.until) return false;
   const text = opts.timestamps ? `${line.time} ${line.log}` : line.log;
@@ -59,15 +54,26 @@ function parseLines(text: string): LogLine[] {
 
 export async function showLogs(store: ContainerStore, id: string, opts: LogOptions): Promise<void> {
   const dir = store.containerDir(id);
-  let lines = logFiles(dir).flatMap((f) => parseLines(readFileSync(f, "utf8")));
+  const path = `${dir}/json.log`;
+  // json.log is read through one fd: -f goes on from exactly the last whole line read here, so
+  // nothing written meanwhile (nor a line torn by the monitor's write) is lost
+  let ino = 0, offset = 0;
+  const texts = logFiles(dir).map((f) => {
+    if (f !== path) return readFileSync(f, "utf8");
+    const fd = openSync(f, "r");
+    try {
+      ino = fstatSync(fd).ino;
+      const bytes = readFileSync(fd);
+      offset = bytes.lastIndexOf(10) + 1;
+      return bytes.toString("utf8", 0, offset);
+    } finally { closeSync(fd); }
+  });
+  let lines = texts.flatMap(parseLines);
   if (opts.tail !== undefined) lines = opts.tail === 0 ? [] : lines.slice(-opts.tail);
   for (const l of lines) if (!emit(l, opts)) return;
   if (!opts.follow) return;
 
-  // Follow json.log from its current end; a rotation shows up as a new inode.
-  const path = `${dir}/json.log`;
-  let ino = existsSync(path) ? statSync(path).ino : 0;
-  let offset = existsSync(path) ? statSync(path).size : 0;
+  // Follow json.log; a rotation shows up as a new inode.
   let partial = "";
   const buf = Buffer.alloc(64 * 1024);
   for (;;) {

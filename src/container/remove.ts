@@ -3,6 +3,7 @@
 
 import { existsSync, writeFileSync } from "node:fs";
 import type { Globals } from "../commands/_define";
+import { isSameProcess } from "../sys/proc";
 import { kill } from "../sys/process";
 import { deleteContainer } from "./cleanup";
 import { assertCan } from "./state-machine";
@@ -21,7 +22,7 @@ export async function killAndClaim(store: ContainerStore, id: string, signal: nu
   const state = observe(store, id);
   if (!state) return;
   if (state.Status === "restarting" && state.MonitorPid) kill(state.MonitorPid, 15); // ends its back-off
-  if ((state.Status === "running" || state.Status === "paused") && state.Pid) {
+  if ((state.Status === "running" || state.Status === "paused") && isSameProcess(state.Pid, state.PidStartTime, state.BootId)) {
     if (state.Status === "paused") kill(state.Pid, 18);
     kill(state.Pid, signal);
     if (!(await waitGone(state.Pid, state.PidStartTime, state.BootId, graceMs)) && signal !== 9) {

@@ -8,6 +8,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { err } from "../output";
 import { atomicWrite } from "../sys/fs";
 import { list } from "./options";
 import { computeSecurity } from "../security";
@@ -76,5 +77,6 @@ export const securityModule: ContainerModule = {
     const target = deviceCgroupTarget(config.Extensions.cgroup);
     if (target.v1) writeDeviceRulesV1(target.v1, rules);
     else if (target.v2) attachDeviceProgramV2(target.v2, rules);
+    else err("WARNING: no devices cgroup on this host: device access is limited only by the nodes in /dev\n");
   },
 };

@@ -9,8 +9,8 @@ import { bootId, processStartTime } from "../sys/proc";
 import { kill, socketpair } from "../sys/process";
 import { LineChannel } from "./channel";
 import { releaseRuntime } from "./cleanup";
-import { parseLogSize } from "./create";
-import { loadModules, runHook, type ModuleContext } from "./modules";
+import { parseLogSize } from "./log-options";
+import { loadModules, runHook, runReleaseHook, type ModuleContext } from "./modules";
 import { type ContainerConfig, type ContainerState, nowRfc3339Nano } from "./record";
 import { closeQuietly, spawnShim } from "./shim";
 import { assertCan } from "./state-machine";
@@ -89,11 +89,16 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
     const modules = await loadModules();
     try {
       await runHook(modules, "prepare", "release", config, ctx);
+      try {
+        store.writeConfig(config);
+      } catch (e) {
+        await runReleaseHook(modules, "release", config, ctx);
+        throw e;
+      }
     } catch (e) {
       for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
       throw e;
     }
-    store.writeConfig(config);
 
     const [ctlParent, ctlChild] = socketpair();
     const [syncParent, syncChild] = socketpair();
@@ -109,11 +114,12 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
           [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
           [ctlChild, syncChild, ...ctx.passFds!]);
       } finally {
-        // the monitor holds its copies (published ports stay reserved exactly while it lives)
+        // the monitor holds its copies (published ports stay reserved exactly while it lives);
+        // closed also when the spawn failed, so reading the control channel sees EOF at once
         for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+        closeQuietly(ctlChild);
+        closeQuietly(syncChild);
       }
-      closeQuietly(ctlChild);
-      closeQuietly(syncChild);
 
       const first = control.readLineSync(STARTUP_TIMEOUT_MS);
       if (!first?.startsWith("pid ")) throw new HostError(`container monitor failed: ${first?.replace(/^error /, "") ?? "exited before starting the container"}`);

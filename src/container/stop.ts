@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { InvalidInputError } from "../errors";
+import { isSameProcess } from "../sys/proc";
 import { kill } from "../sys/process";
 import { parseSignal } from "../sys/signals";
 import { cleanupExited } from "./cleanup";
@@ -41,5 +42,7 @@ export function killContainer(globals: Globals, ref: string, signalName: string)
     if (state.MonitorPid) kill(state.MonitorPid, 15);
     return;
   }
-  kill(state.Pid, signal);
+  // a running state whose pid is gone (the monitor is recording the exit) must not signal
+  // whatever process has that pid now
+  if (isSameProcess(state.Pid, state.PidStartTime, state.BootId)) kill(state.Pid, signal);
 }

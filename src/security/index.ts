@@ -2,6 +2,7 @@
 // (capabilities, seccomp, no_new_privs, masked and read-only paths, devices, rlimits,
 // sysctls), with every input validated before anything is created.
 
+import { readFileSync } from "node:fs";
 import { computeCapabilities, namesOf, procStatusMask, toHex, hasCap } from "./capabilities";
 import { ALLOW_ALL_DEVICES, DEFAULT_DEVICE_RULES, parseDevice } from "./devices";
 import { parseSecurityOpts } from "./options";
@@ -46,8 +47,9 @@ export interface ComputedSecurity {
 /** No side effects: reads the caller's own capabilities and limits, the profile file, device nodes. */
 export function computeSecurity(req: SecurityRequest, callerStatus?: string): ComputedSecurity {
   const opts = parseSecurityOpts(req.securityOpt);
-  const callerBounding = procStatusMask("CapBnd", callerStatus);
-  const callerEffective = procStatusMask("CapEff", callerStatus);
+  const status = callerStatus ?? readFileSync("/proc/self/status", "latin1");
+  const callerBounding = procStatusMask("CapBnd", status);
+  const callerEffective = procStatusMask("CapEff", status);
   const caps = computeCapabilities(req, callerBounding);
 
   // Docker: --privileged runs without the default profile, but a named profile file still applies

@@ -6,6 +6,8 @@
 import { existsSync, fstatSync, readdirSync } from "node:fs";
 import { closeFd, O_DIRECTORY, O_NOFOLLOW, O_PATH, openAt, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, tryOpenat2 } from "../sys/fs";
 import { MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RDONLY, MS_REC, MS_REMOUNT, mount } from "../sys/mount";
+import { SyscallError } from "../errors";
+import { errnoName, errnoText } from "../sys/errno";
 
 export const MASKED_PATHS: readonly string[] = [
   "/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -34,7 +36,9 @@ function withExisting(root: string, path: string, fn: (target: string, isDir: bo
   const rootFd = openAt(-100, root, O_PATH | O_DIRECTORY);
   try {
     const fd = tryOpenat2(rootFd, path.replace(/^\/+/, ""), O_PATH | O_NOFOLLOW, 0, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
-    if (fd < 0) return; // this kernel has no such file
+    if (fd === -2) return; // ENOENT: this kernel has no such file
+    // anything else (ENOSYS, EACCES, ELOOP…) would leave the path unmasked: fail the start
+    if (fd < 0) throw new SyscallError("openat2", -fd, errnoName(-fd), errnoText(-fd), path);
     try {
       fn(`/proc/self/fd/${fd}`, fstatSync(fd).isDirectory());
     } finally { closeFd(fd); }

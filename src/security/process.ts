@@ -15,7 +15,7 @@
 // and execve ends them, while the filtered thread becomes the whole process.
 
 import { capbsetDrop, capbsetRead, capget, capset, clearAmbientCaps, raiseAmbientCap, seccompSetFilter, setKeepCaps, setNoNewPrivs } from "../sys/security";
-import { capNumber, fromHex, kernelCapMask } from "./capabilities";
+import { capNumber, fromHex } from "./capabilities";
 import { applyRlimits } from "./rlimits";
 import type { SecuritySpec } from "./spec";
 
@@ -25,8 +25,9 @@ export function prepareCredentials(sec: SecuritySpec): void {
   applyRlimits(sec.rlimits);
   if (!sec.capabilities) return;
   const keep = fromHex(sec.capabilities.bounding);
-  const known = kernelCapMask();
-  for (let cap = 0; (1n << BigInt(cap)) <= known; cap++) {
+  // up to the kernel's last capability, even one newer than our table: PR_CAPBSET_READ says
+  // EINVAL (false) past the end; every capability below 64 is tried
+  for (let cap = 0; cap < 64; cap++) {
     if ((keep >> BigInt(cap)) & 1n) continue;
     if (capbsetRead(cap)) capbsetDrop(cap);
   }

@@ -2,6 +2,7 @@
 
 import { deleteContainer } from "../../container/cleanup";
 import { listContainers } from "../../container/list";
+import { observe } from "../../container/status";
 import { ContainerStore } from "../../container/store";
 import { out } from "../../output";
 import { bool, defineVerb, list } from "../_define";
@@ -34,6 +35,9 @@ export default defineVerb({
       if (!labels.every((l) => { const [k, v] = l.split("=", 2); const L = c.config.Config.Labels ?? {}; return k in L && (v === undefined || L[k] === v); })) continue;
       await store.lockedAsync(c.config.Id, async () => {
         if (!existsSync(`${store.containerDir(c.config.Id)}/config.json`)) return;
+        // started since it was listed? then it stays
+        const now = observe(store, c.config.Id)?.Status;
+        if (now !== "exited" && now !== "created" && now !== "dead") return;
         await deleteContainer(globals, store, store.readConfig(c.config.Id));
         deleted.push(c.config.Id);
       });

@@ -2,7 +2,6 @@
 
 import { listContainers } from "../../container/list";
 import { ContainerStore } from "../../container/store";
-import { InvalidInputError } from "../../errors";
 import { pruneImages } from "../../image/prune";
 import { ImageStore } from "../../image/store";
 import { bool, defineVerb } from "../_define";
@@ -12,13 +11,13 @@ import { out } from "../../output";
 
 export default defineVerb({
   meta: { name: "prune", description: "Remove unused images", usage: "[OPTIONS]" },
+  positionals: { max: 0 },
   args: {
     all: { type: "boolean", alias: "a", description: "Remove all unused images, not just dangling ones" },
     force: { type: "boolean", alias: "f", description: "Do not prompt for confirmation" },
     filter: { type: "string", multiple: true, description: "Provide filter values", hidden: true },
   },
   run({ args, globals }) {
-    if (args._.length) throw new InvalidInputError(`"mydocker image prune" accepts no arguments.\nSee 'mydocker image prune --help'.`);
     const all = bool(args, "all");
     const warning = all
       ? "WARNING! This will remove all images without at least one container associated to them."

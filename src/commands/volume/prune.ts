@@ -2,7 +2,6 @@
 
 import { ContainerStore } from "../../container/store";
 import { volumeUsers } from "../../container/volume-module";
-import { InvalidInputError } from "../../errors";
 import { treeSize } from "../../storage/layer";
 import { VolumeStore } from "../../storage/volumes";
 import { bool, defineVerb } from "../_define";
@@ -12,13 +11,13 @@ import { out } from "../../output";
 
 export default defineVerb({
   meta: { name: "prune", description: "Remove unused local volumes", usage: "[OPTIONS]" },
+  positionals: { max: 0 },
   args: {
     all: { type: "boolean", alias: "a", description: "Remove all unused volumes, not just anonymous ones" },
     force: { type: "boolean", alias: "f", description: "Do not prompt for confirmation" },
     filter: { type: "string", multiple: true, description: "Provide filter values", hidden: true },
   },
   run({ args, globals }) {
-    if (args._.length) throw new InvalidInputError(`"mydocker volume prune" accepts no arguments.\nSee 'mydocker volume prune --help'.`);
     const all = bool(args, "all");
     if (!bool(args, "force") && !confirm("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")) return;
     const store = new VolumeStore(globals.root);
