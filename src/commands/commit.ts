@@ -1,7 +1,6 @@
 // `mydocker commit [-a AUTHOR] [-m MESSAGE] [-c CHANGE]... CONTAINER [REPOSITORY[:TAG]]`
 
 import { commitContainer } from "../container/commit";
-import { checkCommitOptions } from "../image/commit";
 import { defineVerb, list, str } from "./_define";
 import { out } from "../output";
 
@@ -16,7 +15,6 @@ export default defineVerb({
   },
   async run({ args, globals }) {
     const opts = { author: str(args, "author"), message: str(args, "message"), changes: list(args, "change"), name: args._[1] };
-    checkCommitOptions(opts);
     out((await commitContainer(globals, args._[0], opts)) + "\n");
   },
 });

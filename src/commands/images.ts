@@ -24,6 +24,7 @@ export default defineVerb({
     const now = Date.now();
     for (const img of store.list().sort((a, b) => ((a.config.created ?? "") < (b.config.created ?? "") ? 1 : -1))) {
       const tags = img.tags.length ? img.tags : ["<none>:<none>"];
+      const size = humanSize(store.size(img));
       for (const t of tags) {
         const [repo, tag] = t === "<none>:<none>" ? ["<none>", "<none>"] : splitTagKey(t);
         if (repoFilter && !(repo === repoFilter || t === repoFilter || `${repo}:${tag}` === repoFilter)) continue;
@@ -42,10 +43,10 @@ export default defineVerb({
           ID: trunc ? img.id.slice(7, 19) : img.id,
           Repository: repo,
           SharedSize: "N/A",
-          Size: humanSize(store.size(img)),
+          Size: size,
           Tag: tag,
           UniqueSize: "N/A",
-          VirtualSize: humanSize(store.size(img)),
+          VirtualSize: size,
         });
       }
     }

@@ -78,9 +78,5 @@ export async function commitImage(store: ImageStore, src: CommitSource, opts: Co
       { created: now, created_by: src.createdBy, ...(opts.author ? { author: opts.author } : {}), ...(opts.message ? { comment: opts.message } : {}) },
     ],
   } as ImageConfig;
-  return store.locked(() => {
-    const id = store.addImage(config);
-    if (opts.name) store.setTag(familiarString(parseReference(opts.name)), id);
-    return id;
-  });
+  return store.commitImage(config, opts.name && familiarString(parseReference(opts.name)), [layer.diffId]);
 }

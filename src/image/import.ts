@@ -35,9 +35,5 @@ export async function importImage(store: ImageStore, opts: ImportOptions): Promi
     rootfs: { type: "layers", diff_ids: [layer.diffId] },
     history: [{ created: now, created_by: "mydocker import", comment: opts.message ?? `Imported from ${opts.source}` }],
   };
-  return store.locked(() => {
-    const id = store.addImage(config);
-    if (opts.name) store.setTag(opts.name, id);
-    return id;
-  });
+  return store.commitImage(config, opts.name, [layer.diffId]);
 }

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { MydockerError, NotFoundError } from "../errors";
 import { hasLayer, layerDir, sweepStaging, unpackLayer } from "../storage/layer";
-import { familiarName, familiarString, type Reference, parseReference } from "./reference";
+import { familiarName, familiarString, type Reference, parseReference, shortDigest } from "./reference";
 import { addBlobSums } from "./blob-sums";
 import { addRepoDigest } from "./repo-digests";
 import { RegistryClient, readAll, sha256, withIdleTimeout } from "./registry/client";
@@ -101,10 +101,6 @@ function decompressWhole(blob: Buffer, compression: "gzip" | "zstd" | "none"): U
   } catch (e) {
     throw new RegistryError(`cannot decompress (${compression}): ${(e as Error).message}`);
   }
-}
-
-function short(digest: string): string {
-  return digest.replace(/^sha256:/, "").slice(0, 12);
 }
 
 async function resolveManifest(client: RegistryClient, ref: Reference, want: Platform): Promise<{ manifest: ImageManifest; topDigest: string }> {
@@ -236,8 +232,8 @@ async function pullInto(
     downloaded = true;
     const todo: number[] = [];
     manifest.layers.forEach((l, i) => {
-      if (hasLayer(store.layersDir, diffIds[i])) progress.update(short(l.digest), "Already exists");
-      else { progress.update(short(l.digest), "Pulling fs layer"); todo.push(i); added.push(diffIds[i]); }
+      if (hasLayer(store.layersDir, diffIds[i])) progress.update(shortDigest(l.digest), "Already exists");
+      else { progress.update(shortDigest(l.digest), "Pulling fs layer"); todo.push(i); added.push(diffIds[i]); }
     });
     // the same layer listed twice is fetched once
     const seen = new Set<string>();
@@ -245,7 +241,7 @@ async function pullInto(
     await limited(concurrency, unique, async (i) => {
       if (signal.aborted) throw signal.reason;
       const desc = manifest.layers[i];
-      const label = short(desc.digest);
+      const label = shortDigest(desc.digest);
       const res = await client.getBlob(desc.digest);
       const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
       const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));

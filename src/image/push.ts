@@ -6,9 +6,9 @@
 
 import { createReadStream, existsSync } from "node:fs";
 import { InvalidInputError, MydockerError, NotFoundError } from "../errors";
-import { layerDir } from "../storage/layer";
+import { layerDir } from "../storage/layer-paths";
 import { addBlobSums, blobSums, type BlobSum } from "./blob-sums";
-import { familiarName, familiarString, parseReference } from "./reference";
+import { familiarName, familiarString, parseReference, shortDigest } from "./reference";
 import { addRepoDigest } from "./repo-digests";
 import { RegistryClient, sha256 } from "./registry/client";
 import { MEDIA } from "./registry/manifest";
@@ -25,10 +25,6 @@ export interface PushResult {
   tag: string;
   digest: string;
   size: number;
-}
-
-function short(diffId: string): string {
-  return diffId.replace(/^sha256:/, "").slice(0, 12);
 }
 
 /** layer.tar → gzip, hashed and counted as it streams. */
@@ -71,7 +67,7 @@ export async function pushImage(store: ImageStore, name: string, opts: PushOptio
     const configBytes = store.configBytes(img.id);
     if (sha256(configBytes) !== img.id) throw new MydockerError(`image ${img.id}: its stored config does not match its id`);
     const diffIds = img.config.rootfs.diff_ids;
-    for (const d of diffIds) progress.update(short(d), "Preparing");
+    for (const d of diffIds) progress.update(shortDigest(d), "Preparing");
     const blobs = new Map<string, BlobSum>();
     const unique = [...new Set(diffIds)];
     let next = 0;
@@ -111,7 +107,7 @@ export async function pushImage(store: ImageStore, name: string, opts: PushOptio
 }
 
 async function pushLayer(store: ImageStore, client: RegistryClient, diffId: string, progress: Progress): Promise<BlobSum> {
-  const label = short(diffId);
+  const label = shortDigest(diffId);
   for (const known of blobSums(store.dir, diffId)) {
     if (known.mediaType !== MEDIA.dockerLayerGzip && known.mediaType !== MEDIA.ociLayerGzip) continue;
     if ((await client.blobSize(known.digest)) !== undefined) {

@@ -68,3 +68,8 @@ export function splitTagKey(key: string): [string, string] {
   if (i <= slash) return [key, "<none>"];
   return [key.slice(0, i), key.slice(i + 1)];
 }
+
+/** The 12-hex short form of a digest or id ("sha256:abcd…" → "abcd…"), as Docker prints them. */
+export function shortDigest(digest: string): string {
+  return digest.replace(/^sha256:/, "").slice(0, 12);
+}

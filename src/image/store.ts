@@ -203,6 +203,24 @@ export class ImageStore {
     return deleted;
   }
 
+  /**
+   * Stores config and tags it, as one step under the lock. If that fails, the layers unpacked for
+   * it (`fresh`) are removed again unless another image uses them: no orphan layer is left.
+   */
+  commitImage(config: ImageConfig, name: string | undefined, fresh: string[]): string {
+    return this.locked(() => {
+      try {
+        const id = this.addImage(config);
+        if (name) this.setTag(name, id);
+        return id;
+      } catch (e) {
+        const used = new Set(this.list().flatMap((i) => i.config.rootfs.diff_ids));
+        for (const d of fresh) if (!used.has(d)) rmSync(layerDir(this.layersDir, d), { recursive: true, force: true });
+        throw e;
+      }
+    });
+  }
+
   /** Overlay lowerdirs for an image, topmost layer first (overlayfs order). */
   lowerDirs(img: Image): string[] {
     return img.config.rootfs.diff_ids.map((d) => `${layerDir(this.layersDir, d)}/diff`).reverse();

@@ -2,7 +2,7 @@
 // tar machinery: the image store and `run` need only these paths, and every invocation pays for
 // what it imports.
 
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 
 export function layerDir(layersRoot: string, diffId: string): string {
   return `${layersRoot}/${diffId.replace(/^sha256:/, "")}`;
@@ -29,4 +29,26 @@ export function sweepStaging(layersRoot: string): void {
     if (pid && existsSync(`/proc/${pid}`)) continue;
     rmSync(`${layersRoot}/${name}`, { recursive: true, force: true });
   }
+}
+
+/** Bytes of a directory tree (apparent sizes, hardlinks once), as `docker images` reports SIZE. */
+export function treeSize(dir: string): number {
+  let total = 0;
+  const seen = new Set<number>();
+  const walk = (d: string) => {
+    for (const ent of readdirSync(d, { withFileTypes: true })) {
+      const p = `${d}/${ent.name}`;
+      if (ent.isDirectory()) walk(p);
+      else if (ent.isFile()) {
+        const st = statSync(p);
+        if (st.nlink > 1) {
+          if (seen.has(st.ino)) continue;
+          seen.add(st.ino);
+        }
+        total += st.size;
+      }
+    }
+  };
+  walk(dir);
+  return total;
 }

@@ -3,11 +3,12 @@
 // save and push reproduce the digest), and size. Unpacking happens in a staging directory that
 // is renamed into place only when complete: a failed or interrupted unpack leaves no layer.
 
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { InvalidInputError } from "../errors";
 import { layerDir } from "./layer-paths";
 import { SafeExtractor } from "./safe-extract";
 import { TarReader } from "./tar-reader";
+import { fdSink } from "./tar-writer";
 
 export interface LayerInfo {
   diffId: string;  // "sha256:<hex>" of the uncompressed tar
@@ -45,27 +46,6 @@ export async function* decompressed(source: AsyncIterable<Uint8Array>): AsyncGen
   for await (const c of stream as unknown as AsyncIterable<Uint8Array>) yield c;
 }
 
-/** Bytes of a directory tree (apparent sizes, hardlinks once), as `docker images` reports SIZE. */
-export function treeSize(dir: string): number {
-  let total = 0;
-  const seen = new Set<number>();
-  const walk = (d: string) => {
-    for (const ent of readdirSync(d, { withFileTypes: true })) {
-      const p = `${d}/${ent.name}`;
-      if (ent.isDirectory()) walk(p);
-      else if (ent.isFile()) {
-        const st = statSync(p);
-        if (st.nlink > 1) {
-          if (seen.has(st.ino)) continue;
-          seen.add(st.ino);
-        }
-        total += st.size;
-      }
-    }
-  };
-  walk(dir);
-  return total;
-}
 
 /**
  * Unpacks one layer from a tar stream. The layer lands under its diff id; if that layer exists
@@ -83,7 +63,7 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
     const reader = new TarReader(extractor);
     for await (const chunk of decompressed(source)) {
       hasher.update(chunk);
-      writeSync(tarFd, chunk);
+      fdSink(tarFd)(chunk); // a short write must not leave layer.tar shorter than its digest
       reader.push(chunk);
     }
     reader.end();
@@ -111,4 +91,4 @@ export async function unpackLayer(layersRoot: string, source: AsyncIterable<Uint
   }
 }
 
-export { hasLayer, layerDir, layerSize, sweepStaging } from "./layer-paths";
+export { hasLayer, layerDir, layerSize, sweepStaging, treeSize } from "./layer-paths";

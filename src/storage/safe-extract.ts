@@ -161,7 +161,12 @@ export class SafeExtractor implements TarSink {
     }
     const name = parts[parts.length - 1];
     const parent = parts.slice(0, -1);
-    if (this.opts.overlayWhiteouts && name.startsWith(".wh.")) return this.whiteout(parent, name);
+    if (this.opts.overlayWhiteouts && name.startsWith(".wh.")) {
+      // the whited-out name (not ".wh.NAME") is what clear() may remove and what no longer counts
+      this.currentKey = [...parent, name.slice(4)].join("/");
+      this.fileSizes.delete(this.currentKey);
+      return this.whiteout(parent, name);
+    }
     const dirfd = this.dir(parent);
     this.currentKey = parts.join("/");
     if (e.type === "File" || e.type === "OldFile" || e.type === "ContiguousFile") this.fileSizes.set(this.currentKey, e.size);

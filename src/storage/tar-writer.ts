@@ -368,4 +368,3 @@ export function writeArchive(output: { path?: string; fd?: number }, fill: (w: T
   }
 }
 
-export { closeSync };

@@ -85,6 +85,7 @@ export class VolumeStore {
       if (existing) return { volume: existing, created: false };
       const dir = `${this.dir}/${name}`;
       const staging = `${this.dir}/.tmp-${name}-${process.pid}`;
+      this.sweep();
       rmSync(staging, { recursive: true, force: true });
       mkdirSync(`${staging}/_data`, { recursive: true, mode: 0o755 });
       const volume: Volume = {
@@ -97,11 +98,24 @@ export class VolumeStore {
         Scope: "local",
         ...(opts.anonymous ? { Anonymous: true } : {}),
       };
-      atomicWriteJson(`${staging}/volume.json`, volume);
-      rmSync(dir, { recursive: true, force: true }); // an unfinished one from a crash
-      renameSync(staging, dir);
+      try {
+        atomicWriteJson(`${staging}/volume.json`, volume);
+        rmSync(dir, { recursive: true, force: true }); // an unfinished one from a crash
+        renameSync(staging, dir);
+      } catch (e) {
+        rmSync(staging, { recursive: true, force: true });
+        throw e;
+      }
       return { volume, created: true };
     });
+  }
+
+  /** Removes staging (.tmp-) and half-deleted (.rm-) directories that a killed mydocker left. Under the lock. */
+  private sweep(): void {
+    for (const n of readdirSync(this.dir)) {
+      const m = /^\.(?:tmp|rm)-.*-(\d+)$/.exec(n);
+      if (m && !existsSync(`/proc/${m[1]}`)) rmSync(`${this.dir}/${n}`, { recursive: true, force: true });
+    }
   }
 
   /** Deletes a volume; `inUse` (checked under the lock) names a container still using it. */

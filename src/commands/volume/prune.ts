@@ -2,7 +2,7 @@
 
 import { ContainerStore } from "../../container/store";
 import { volumeUsers } from "../../container/volume-module";
-import { treeSize } from "../../storage/layer";
+import { treeSize } from "../../storage/layer-paths";
 import { VolumeStore } from "../../storage/volumes";
 import { bool, defineVerb } from "../_define";
 import { confirm } from "../_confirm";
@@ -26,6 +26,7 @@ export default defineVerb({
     let reclaimed = 0;
     for (const v of store.list()) {
       if (!all && !v.Anonymous) continue;
+      if (volumeUsers(containers).has(v.Name)) continue; // in use: kept
       try {
         const size = treeSize(v.Mountpoint);
         store.remove(v.Name, () => volumeUsers(containers).get(v.Name)?.[0]);
