@@ -7,6 +7,6 @@ export default defineVerb({
   meta: { name: "rename", description: "Rename a container", usage: "CONTAINER NEW_NAME" },
   positionals: { min: 2, max: 2 },
   run({ args, globals }) {
-    renameContainer(globals, args._[0], args._[1]);
+    return renameContainer(globals, args._[0], args._[1]);
   },
 });

@@ -32,6 +32,8 @@ export interface ContainerModule {
   attach?(config: ContainerConfig, pid: number, ctx: ModuleContext): void | Promise<void>;
   release?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
   remove?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
+  /** The container's name changed (config.Name is the new one): update what stores the old. */
+  rename?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
 }
 
 /** The modules in the order they prepare; they release in reverse. */

@@ -455,6 +455,24 @@ function release(config: ContainerConfig, ctx: ModuleContext): void {
   if (existsSync(`${ctx.store.containerDir(config.Id)}/config.json`)) ctx.store.writeConfig(config);
 }
 
+/** Peers resolve containers by name through their hosts files: a rename must reach them. */
+function rename(config: ContainerConfig, ctx: ModuleContext): void {
+  const ext = networkExt(config);
+  if (ext.mode !== "bridge" || ext.endpoints.length === 0) return;
+  const nets = openNetworks(ctx.globals.root);
+  nets.locked(() => {
+    for (const e of ext.endpoints) {
+      if (!existsSync(`${nets.dir}/${e.networkId}/config.json`)) continue;
+      const st = nets.readState(e.networkId);
+      if (!st.endpoints[config.Id]) continue;
+      st.endpoints[config.Id].Name = config.Name;
+      nets.writeState(e.networkId, st);
+    }
+    writeHosts(config, nets);
+    rewritePeers(ctx.store, nets, ext.endpoints.map((e) => e.networkId), config.Id);
+  });
+}
+
 function remove(config: ContainerConfig, ctx: ModuleContext): void {
   const ext = networkExt(config);
   if (ext.mode !== "bridge" || ext.endpoints.length === 0) return;
@@ -469,7 +487,7 @@ function remove(config: ContainerConfig, ctx: ModuleContext): void {
   if (errors.length) throw errors[0];
 }
 
-export const networkModule: ContainerModule = { name: "network", configure, create, prepare, attach, release, remove };
+export const networkModule: ContainerModule = { name: "network", configure, create, prepare, attach, release, remove, rename };
 
 // ---- network connect / disconnect ----
 

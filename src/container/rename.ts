@@ -3,14 +3,16 @@
 
 import type { Globals } from "../commands/_define";
 import { InvalidInputError } from "../errors";
+import { loadModules } from "./modules";
 import { validateName } from "./names";
 import { ContainerStore } from "./store";
 
-export function renameContainer(globals: Globals, ref: string, newName: string): void {
+export async function renameContainer(globals: Globals, ref: string, newName: string): Promise<void> {
   const store = new ContainerStore(globals.root);
   const id = store.resolve(ref);
   const name = validateName(newName);
-  store.locked(id, () => {
+  const modules = await loadModules();
+  await store.lockedAsync(id, async () => {
     const config = store.readConfig(id);
     if (config.Name === name) throw new InvalidInputError(`Renaming a container with the same name as its current name`);
     store.claimName(id, name);
@@ -23,5 +25,7 @@ export function renameContainer(globals: Globals, ref: string, newName: string):
       throw e;
     }
     store.releaseName(old, id);
+    // network peers know it by name (hosts files, endpoint records)
+    for (const m of modules) await m.rename?.(config, { globals, store });
   });
 }

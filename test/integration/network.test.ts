@@ -402,6 +402,20 @@ describe.skipIf(!IS_ROOT)("networking", () => {
     sb.ok(["rm", "shared"]);
   });
 
+  test("rename reaches the peers: hosts files and the network's endpoint carry the new name", () => {
+    sb.ok(["network", "create", "--subnet", "10.231.62.0/24", "-o", `com.docker.network.bridge.name=mdtn-r-${TAG}`, "netr"]);
+    sb.ok(["run", "-d", "--name", "ra", "--network", "netr", "busybox", "sleep", "100"]);
+    sb.ok(["run", "-d", "--name", "rb", "--network", "netr", "busybox", "sleep", "100"]);
+    sb.ok(["rename", "rb", "rbee"]);
+    const hosts = sb.ok(["exec", "ra", "cat", "/etc/hosts"]);
+    expect(hosts).toMatch(/\srbee(\s|$)/m);
+    expect(hosts).not.toMatch(/\srb(\s|$)/m);
+    const names = Object.values(JSON.parse(sb.ok(["network", "inspect", "netr"]))[0].Containers).map((c: any) => c.Name).sort();
+    expect(names).toEqual(["ra", "rbee"]);
+    sb.ok(["rm", "-f", "ra", "rbee"]);
+    sb.ok(["network", "rm", "netr"]);
+  });
+
   test("after everything is removed no bridge, veth, rule, chain or route of the test remains", async () => {
     const defaultBridge = bridgeOf("bridge");
     for (const c of ["a1", "b1"]) sb.ok(["rm", "-f", c]);
