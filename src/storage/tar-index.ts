@@ -26,6 +26,7 @@ export function indexTar(fd: number): Map<string, TarMember> {
   const block = Buffer.alloc(BLOCK);
   let off = 0;
   let pax: Record<string, string | Buffer> = {};
+  let globalPax: Record<string, string | Buffer> = {}; // as the streaming reader: names must agree
   let longName: string | null = null, longLink: string | null = null;
   let zeros = 0;
   const readBody = (at: number, size: number) => {
@@ -50,11 +51,13 @@ export function indexTar(fd: number): Map<string, TarMember> {
     const dataAt = off + BLOCK;
     if (flag === "x" || flag === "g") {
       if (flag === "x") pax = { ...pax, ...parsePax(readBody(dataAt, size)) };
+      else globalPax = { ...globalPax, ...parsePax(readBody(dataAt, size)) };
     } else if (flag === "L") {
       longName = readBody(dataAt, size).toString("utf8").replace(/\0.*$/s, "");
     } else if (flag === "K") {
       longLink = readBody(dataAt, size).toString("utf8").replace(/\0.*$/s, "");
     } else {
+      pax = { ...globalPax, ...pax };
       if (typeof pax.size === "string") size = Number(pax.size);
       const name = normaliseMemberName(longName ?? (typeof pax.path === "string" ? pax.path : h.path ?? ""));
       const linkpath = longLink ?? (typeof pax.linkpath === "string" ? pax.linkpath : h.linkpath ?? "");
