@@ -12,7 +12,7 @@ const CREATE_ATTEMPTS = 8;
  * the top (v2 enables controllers there). Returns the parent levels (relative paths) this call
  * created; the leaf is not listed.
  */
-export function makeCgroupPath(fs: CgroupFs, mountpoint: string, relPath: string, onLevel?: (dir: string, isLeaf: boolean) => void): string[] {
+export function makeCgroupPath(fs: CgroupFs, mountpoint: string, relPath: string, onLevel?: (dir: string, isLeaf: boolean) => void, made?: Set<string>): string[] {
   const segments = relPath.split("/");
   for (let attempt = 1; ; attempt++) {
     const created: string[] = [];
@@ -21,7 +21,7 @@ export function makeCgroupPath(fs: CgroupFs, mountpoint: string, relPath: string
         const rel = segments.slice(0, i + 1).join("/");
         const dir = `${mountpoint}/${rel}`;
         const isLeaf = i === segments.length - 1;
-        if (fs.mkdir(dir) && !isLeaf) created.push(rel);
+        if (fs.mkdir(dir) && !isLeaf) { created.push(rel); made?.add(rel); }
         onLevel?.(dir, isLeaf);
       }
       return created;

@@ -29,7 +29,13 @@ export async function updateContainer(globals: Globals, ref: string, changes: Pa
       try {
         cgroup.set(r);
       } catch (e) {
-        try { cgroup.set(toResources(current)); } catch { /* keep the first error */ }
+        // back to the old limits; one that was unset must be written as unlimited, not left out
+        const back = toResources(current);
+        if (r.memory !== undefined && back.memory === undefined) back.memory = -1;
+        if (r.memorySwap !== undefined && back.memorySwap === undefined) back.memorySwap = -1;
+        if (r.cpuQuota !== undefined && back.cpuQuota === undefined) back.cpuQuota = -1;
+        if (r.pidsLimit !== undefined && back.pidsLimit === undefined) back.pidsLimit = -1;
+        try { cgroup.set(back); } catch { /* keep the first error */ }
         throw e;
       }
     }

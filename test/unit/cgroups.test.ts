@@ -120,6 +120,14 @@ function v1Host(opts: { noMemsw?: boolean; comounted?: boolean } = {}) {
 }
 
 describe("cgroup v1 manager", () => {
+  test("a create that fails in one hierarchy takes back what it made in the others", () => {
+    const mounts = v1Host();
+    require("node:fs").writeFileSync(`${mounts.pids}/team`, ""); // pids/team/app cannot be made
+    const m = new CgroupV1Manager(mounts, "team/app", fake);
+    expect(() => m.create()).toThrow();
+    for (const [key, mp] of Object.entries(mounts)) if (key !== "pids") expect(require("node:fs").existsSync(`${mp}/team`)).toBe(false);
+  });
+
   test("creates the cgroup in every hierarchy and writes each limit to its own file", () => {
     const mounts = v1Host();
     const m = new CgroupV1Manager(mounts, "mydocker/c1", fake);

@@ -57,9 +57,15 @@ export class CgroupV1Manager implements CgroupManager {
 
   create(): string[] {
     const created = new Set<string>();
-    for (const [key, mountpoint] of Object.entries(this.mounts)) {
-      for (const rel of makeCgroupPath(this.fs, mountpoint, this.relPath)) created.add(rel);
-      for (const name of key.split(",")) CONTROLLERS[name]?.init?.(this.fs, mountpoint, this.relPath);
+    try {
+      for (const [key, mountpoint] of Object.entries(this.mounts)) {
+        makeCgroupPath(this.fs, mountpoint, this.relPath, undefined, created);
+        for (const name of key.split(",")) CONTROLLERS[name]?.init?.(this.fs, mountpoint, this.relPath);
+      }
+    } catch (e) {
+      // the caller never learns what a failed create made: take it all back here
+      try { this.destroy([...created]); } catch { /* report the first error */ }
+      throw e;
     }
     return [...created];
   }

@@ -44,10 +44,18 @@ export class CgroupV2Manager implements CgroupManager {
   }
 
   create(): string[] {
-    this.enableControllers(this.mountpoint);
-    return makeCgroupPath(this.fs, this.mountpoint, this.relPath, (dir, isLeaf) => {
-      if (!isLeaf) this.enableControllers(dir);
-    });
+    const created = new Set<string>();
+    try {
+      this.enableControllers(this.mountpoint);
+      makeCgroupPath(this.fs, this.mountpoint, this.relPath, (dir, isLeaf) => {
+        if (!isLeaf) this.enableControllers(dir);
+      }, created);
+    } catch (e) {
+      // the caller never learns what a failed create made: take it all back here
+      try { this.destroy([...created]); } catch { /* report the first error */ }
+      throw e;
+    }
+    return [...created];
   }
 
   /** Writes file in the cgroup, naming the controller when it is not enabled there. */
