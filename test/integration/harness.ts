@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const REPO = resolve(import.meta.dir, "../..");
@@ -24,6 +24,13 @@ export function busyboxTar(): string {
     require("node:fs").renameSync(tmp, out);
   }
   return out;
+}
+
+/** The shell's status for death by a signal: 128 + its number (Bun names it, e.g. "SIGKILL"). */
+function signalStatus(name: string | null | undefined): number {
+  const n = name ? (constants.signals as Record<string, number>)[name] : undefined;
+  if (n === undefined) throw new Error(`process ended with neither an exit code nor a known signal (${name})`);
+  return 128 + n;
 }
 
 const IP_FORWARD = "/proc/sys/net/ipv4/ip_forward";
@@ -47,7 +54,10 @@ export class Sandbox {
       env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...opts.env },
       timeout: opts.timeoutMs ?? 60_000,
     });
-    return { code: r.exitCode ?? 128 + (r.signalCode ? 9 : 0), stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+    // a CLI the harness had to kill is a hang, never an exit status a test could expect
+    if (r.exitedDueToTimeout)
+      throw new Error(`mydocker ${args.join(" ")} timed out after ${opts.timeoutMs ?? 60_000} ms\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return { code: r.exitCode ?? signalStatus(r.signalCode), stdout: r.stdout.toString(), stderr: r.stderr.toString() };
   }
 
   /** run() that must succeed; returns trimmed stdout. */

@@ -32,6 +32,15 @@ function storeContents(root: string): string[] {
   return out.sort();
 }
 
+/** Runs mydocker on a terminal (under script(1)): what a user sees, escapes and CRs removed. */
+function onTerminal(root: string, args: string[]): { code: number | null; text: string } {
+  const r = Bun.spawnSync(["script", "-qec", `${BIN} --root ${root} ${args.join(" ")}`, "/dev/null"], { env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", TERM: "xterm" } });
+  return { code: r.exitCode, text: r.stdout.toString().replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").replace(/\r/g, "") };
+}
+
+/** The 12 hex digits Docker's progress lines name a layer by. */
+const short = (digest: string) => digest.replace(/^sha256:/, "").slice(0, 12);
+
 function fresh(label: string): Sandbox {
   return new Sandbox(label);
 }
@@ -75,6 +84,13 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`^1: digest: ${pushed.digest} size: \\d+\\n$`));
     expect(again.stderr).toBe(""); // not a terminal: nothing but the final line
+    // on a terminal the progress says why nothing is sent: the registry has the layer already
+    const layer = JSON.parse(sb.ok(["inspect", "--type", "image", "-f", "{{json .RootFS.Layers}}", `${A}/bb:1`]))[0];
+    const shown = onTerminal(sb.root, ["push", `${A}/bb:1`]);
+    expect(shown.code).toBe(0);
+    expect(shown.text).toContain(`${short(layer)}: Layer already exists`);
+    expect(shown.text).not.toMatch(/Pushing|Pushed/);
+    expect(shown.text.trimEnd().split("\n").pop()).toMatch(new RegExp(`^1: digest: ${pushed.digest} size: \\d+$`));
     // the config went up byte for byte: the registry serves it under the image id
     const cfg = Bun.spawnSync(["skopeo", "inspect", "--tls-verify=false", "--config", "--raw", `docker://${A}/bb:1`]).stdout;
     expect(`sha256:${new Bun.CryptoHasher("sha256").update(cfg).digest("hex")}`).toBe(pushed.id);
@@ -91,6 +107,11 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
       // pulling again downloads nothing and says so
       const again = p.run(["pull", "-q", `${A}/bb:1`]);
       expect(again).toMatchObject({ code: 0, stdout: `${A}/bb:1\n` });
+      const shown = onTerminal(p.root, ["pull", `${A}/bb:1`]);
+      expect(shown.code).toBe(0);
+      expect(shown.text).toContain(`Digest: ${pushed.digest}`);
+      expect(shown.text).toContain(`Status: Image is up to date for ${A}/bb:1`);
+      expect(shown.text).not.toMatch(/Pulling fs layer|Downloading|Extracting|Pull complete|Downloaded newer image/);
     } finally { p.destroy(); }
   });
 
@@ -127,7 +148,14 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
       p.ok(["pull", `${A}/bb:1`]); // brings the busybox layer
       const before = readdirSync(join(p.root, "image/layers"));
       expect(before).toHaveLength(1);
-      p.ok(["pull", `${A}/skopeo/oci:v1`]);
+      const shown = onTerminal(p.root, ["pull", `${A}/skopeo/oci:v1`]);
+      expect(shown.code).toBe(0);
+      // the progress names the busybox layer as present and never fetches it; the other one is pulled
+      const [bb, flavour] = manifest.layers.map((l: { digest: string }) => short(l.digest));
+      expect(shown.text).toContain(`${bb}: Already exists`);
+      expect(shown.text).not.toMatch(new RegExp(`${bb}: (Pulling fs layer|Downloading|Extracting|Pull complete)`));
+      expect(shown.text).toContain(`${flavour}: Pull complete`);
+      expect(shown.text).toContain(`Status: Downloaded newer image for ${A}/skopeo/oci:v1`);
       expect(readdirSync(join(p.root, "image/layers")).filter((n) => !before.includes(n))).toHaveLength(1);
       expect(p.ok(["run", "--rm", `${A}/skopeo/oci:v1`, "cat", "/etc/flavour"])).toBe("oci");
     } finally { p.destroy(); }

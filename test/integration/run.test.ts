@@ -34,12 +34,19 @@ describe.skipIf(!IS_ROOT)("run (foreground)", () => {
   });
 
   test("loopback is up, /proc /dev /sys are mounted, /sys is read-only", () => {
-    const out = sb.ok(["run", "--rm", "busybox", "sh", "-c",
-      "cat /sys/class/net/lo/operstate; grep -c . /proc/mounts >/dev/null && echo proc; ls /dev; touch /sys/x 2>&1 || echo sys-ro"]);
+    // /sys read-only: write an existing sysfs file back with its own value (sysfs never lets
+    // anyone create files, so only a write to an existing one tells ro from rw)
+    const r = sb.run(["run", "--rm", "busybox", "sh", "-c",
+      "cat /sys/class/net/lo/operstate; grep -c . /proc/mounts >/dev/null && echo proc; ls /dev; " +
+      "f=/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan; v=$(cat $f) && echo $v > $f && echo SYS-WRITABLE || echo sys-ro"]);
+    expect(r.code).toBe(0);
+    const out = r.stdout;
     expect(out).toContain("unknown"); // lo reports "unknown" when up
     expect(out).toContain("proc");
     for (const d of ["null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts", "shm", "mqueue"]) expect(out).toContain(d);
     expect(out).toContain("sys-ro");
+    expect(out).not.toContain("SYS-WRITABLE");
+    expect(r.stderr).toMatch(/pages_to_scan: Read-only file system/);
   });
 
   test("hostname is the short id, or --hostname; /etc/hostname /etc/hosts /etc/resolv.conf exist", () => {

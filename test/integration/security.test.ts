@@ -4,14 +4,16 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hierarchyOf, parseMountinfo } from "../../src/cgroups/mountinfo";
+import { procStatusMask, toHex } from "../../src/security/capabilities";
 import { attachDeviceProgramV2, writeDeviceRulesV1 } from "../../src/security/device-cgroup";
 import { DEFAULT_DEVICE_RULES } from "../../src/security/devices";
 import type { DeviceRule } from "../../src/security/spec";
 import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 const sb = useSandbox("security");
-const hostStatus = readFileSync("/proc/self/status", "utf8");
-const hostCap = (f: string) => new RegExp(`^${f}:\\s*([0-9a-f]+)$`, "m").exec(hostStatus)![1];
+/** The bounding set of this test process, which mydocker inherits. */
+const HOST_BOUNDING = toHex(procStatusMask("CapBnd"));
 
 /** Runs a shell script as root in a fresh container (removed afterwards). */
 function sh(script: string, flags: string[] = []) {
@@ -175,7 +177,7 @@ describe.skipIf(!IS_ROOT)("security defaults", () => {
 describe.skipIf(!IS_ROOT)("flags that lift a default lift exactly that", () => {
   test("--privileged: every capability mydocker holds, no seccomp, writable /proc/sys and /sys, host devices, nothing masked", () => {
     expect(status(["--privileged"])).toEqual({
-      CapInh: "0000000000000000", CapPrm: hostCap("CapBnd"), CapEff: hostCap("CapBnd"), CapBnd: hostCap("CapBnd"),
+      CapInh: "0000000000000000", CapPrm: HOST_BOUNDING, CapEff: HOST_BOUNDING, CapBnd: HOST_BOUNDING,
       CapAmb: "0000000000000000", NoNewPrivs: "0", Seccomp: "0",
     });
     const r = sh([
@@ -269,15 +271,9 @@ describe.skipIf(!IS_ROOT)("flags that lift a default lift exactly that", () => {
 
 /** The mountpoint of a cgroup filesystem ("cgroup2", or the v1 hierarchy with `controller`). */
 function cgroupMount(fstype: "cgroup2" | "cgroup", controller?: string): string | undefined {
-  for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
-    const [pre, post] = line.split(" - ");
-    if (!post) continue;
-    const [type, , opts] = post.split(" ");
-    if (type !== fstype) continue;
-    if (controller && !opts.split(",").includes(controller)) continue;
-    return pre.split(" ")[4];
-  }
-  return undefined;
+  let layout;
+  try { layout = parseMountinfo(readFileSync("/proc/self/mountinfo", "utf8")); } catch { return undefined; } // no cgroups mounted
+  return fstype === "cgroup2" ? layout.unified?.mountpoint : hierarchyOf(layout, controller!)?.mountpoint;
 }
 
 describe.skipIf(!IS_ROOT)("device cgroup rules on the kernel's own cgroups", () => {
@@ -357,8 +353,16 @@ describe.skipIf(!IS_ROOT)("exec runs under the container's confinement", () => {
       "{ true >> $p/exe; } 2>/dev/null && echo \"WRITABLE $e\" >> /tmp/log; done; done";
     const id = sb.ok(["run", "-d", "busybox", "sh", "-c", `touch /tmp/log; ${watcher}`]);
     try {
-      for (let i = 0; i < 20; i++) sb.ok(["exec", id, "true"]);
-      const log = sb.ok(["exec", id, "cat", "/tmp/log"]);
+      // The watcher must catch at least one exec'd process before its execve (the exec shim, not
+      // one of busybox's names under /bin, /usr/bin, /sbin, /usr/sbin — the watcher's own sh
+      // shows up as /bin/sh), or the check below would pass without having tried anything.
+      const foreign = (log: string) => log.split("\n").filter((l) => l.startsWith("seen ") && !/^seen \/(usr\/)?s?bin\//.test(l));
+      let log = "";
+      for (let round = 0; round < 20 && foreign(log).length === 0; round++) {
+        for (let i = 0; i < 20; i++) sb.ok(["exec", id, "true"]);
+        log = sb.ok(["exec", id, "cat", "/tmp/log"]);
+      }
+      expect(foreign(log).length).toBeGreaterThan(0);
       expect(log.split("\n").filter((l) => l.startsWith("WRITABLE"))).toEqual([]);
     } finally { sb.run(["rm", "-f", id]); }
   });

@@ -162,6 +162,16 @@ describe.skipIf(!IS_ROOT)("run -i / -t and attach", () => {
     a.t.keys("C-x");
     a.t.line("echo passed-through");
     await a.t.waitFor(/^passed-through$/m);
+    // the lone Ctrl-X byte itself reaches the container: `cat -v` shows it as ^X (the pty's echo
+    // prints the typed line, then cat the line it read)
+    a.t.line("echo cat-ready; cat -v");
+    await a.t.waitFor(/^cat-ready$/m);
+    a.t.keys("C-x");
+    a.t.line("marker");
+    await a.t.waitFor(/^\^Xmarker\n\^Xmarker$/m);
+    a.t.keys("C-d"); // cat ends, the shell stays
+    a.t.line("echo after-cat");
+    await a.t.waitFor(/^after-cat$/m);
     a.t.keys("C-x");
     a.t.type("x");
     const ra = await a.done();
