@@ -11,11 +11,22 @@
  *   others:   `mydocker attach`, over ROOT/containers/ID/attach.sock:
  *
  *   mydocker attach (Bun)                              monitor
- *   connect attach.sock ─────────────────────────────▶ accept
+ *   connect attach.sock ─────────────────────────────▶ accept (the poll loop reads the hello; a
+ *                                                      connection silent for 1 s is dropped when
+ *                                                      the next one comes)
  *   "attach STDIN KEYS\n" + SCM_RIGHTS [in,out,err] ─▶ client added (STDIN 0|1: read its in;
  *                                                      KEYS: detach keys as "16,17", or "-")
  *   "resize ROWS COLS\n" ────────────────────────────▶ TIOCSWINSZ on the pty master
  *   ◀──── "detached\n" (it typed the detach keys)  |  "exit CODE SIG OOM RESTARTING\n"
+ *   ◀──── "error output not read, detached\n" (its queue overflowed; the container runs on)
+ *
+ * Nothing a client does blocks the monitor. Its stdout/stderr are written without blocking (a
+ * terminal or pipe is reopened through /proc/self/fd with O_NONBLOCK, a new open file
+ * description, so the client's shell never sees that flag) and what it does not take at once
+ * waits in a 16 kB queue per stream; a client whose queue overflows is let go. Client 0 is never
+ * let go: while it has output waiting the monitor reads no more of the container's output
+ * (hub_backlog), so `run … | slow-reader` loses nothing and the container waits, as a program
+ * writing to a slow pipe does. Typed input waits in one queue for the container to read it.
  *
  * Detach keys are honoured on tty containers only, as Docker does. */
 #define _GNU_SOURCE
@@ -31,8 +42,8 @@
 #include <unistd.h>
 #include "shim.h"
 
-/* h is static (zeroed); only what must be -1 is written, so unused clients and the input
- * buffer cost the monitor no resident pages. A client's fds are set when it is added. */
+/* h is static (zeroed); only what must be -1 is written, so unused clients and the queues cost
+ * the monitor no resident pages. */
 void hub_init(struct hub *h) {
   h->listen_fd = h->input = h->master = -1;
 }
@@ -49,18 +60,39 @@ static int parse_keys(const char *s, unsigned char *keys) {
   return n;
 }
 
+/* A client's stdout or stderr, made non-blocking for the monitor alone (see the top). A regular
+ * file never blocks and a socket is written with MSG_DONTWAIT: both are kept as they are. */
+static int nonblocking(int fd) {
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) return fd;
+  char path[32];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  int nfd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (nfd < 0) { set_nonblock(fd); return fd; } /* it cannot be reopened (/dev/tty): share the flag */
+  close(fd);
+  return nfd;
+}
+
+/* Field by field, never memset: a client's 32 kB of queues stay untouched until used. */
+static void client_stdio(struct client *c, int in, int out, int err, const char *keys) {
+  c->in = in;
+  c->out = nonblocking(out);
+  c->err = nonblocking(err);
+  c->qout.off = c->qout.len = c->qerr.off = c->qerr.len = 0;
+  c->nkeys = parse_keys(keys, c->keys);
+  c->matched = 0;
+}
+
 int hub_add(struct hub *h, int ctl, int own_ctl, int in, int out, int err, const char *keys) {
   for (int i = 0; i < MAX_CLIENTS; i++) {
     struct client *c = &h->c[i];
     if (c->used) continue;
-    memset(c, 0, sizeof *c);
     c->used = 1;
+    c->hello = 0;
     c->ctl = ctl;
     c->own_ctl = own_ctl;
-    c->in = in;
-    c->out = out;
-    c->err = err;
-    c->nkeys = parse_keys(keys, c->keys);
+    c->lines.len = 0;
+    client_stdio(c, in, out, err, keys);
     return i;
   }
   return -1;
@@ -72,7 +104,7 @@ void hub_drop(struct hub *h, int i) {
   if (c->own_ctl && c->ctl >= 0) close(c->ctl);
   if (c->in >= 0) close(c->in);
   if (c->out >= 0) close(c->out);
-  if (c->err >= 0 && c->err != c->out) close(c->err);
+  if (c->err >= 0) close(c->err);
   c->used = 0;
 }
 
@@ -96,62 +128,86 @@ int hub_listen(struct hub *h, const char *dir) {
   return 0;
 }
 
+/* A new connection waits in a slot for its hello, which the poll loop reads (client_hello). */
 static void hub_accept(struct hub *h) {
-  int conn = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  int conn = accept4(h->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
   if (conn < 0) return;
-  /* the client sends its hello at once; one that does not is dropped, never waited for */
-  struct pollfd p = {conn, POLLIN, 0};
+  long long now = now_ms();
+  for (int i = 0; i < MAX_CLIENTS; i++)
+    if (h->c[i].used && h->c[i].hello && now - h->c[i].since > 1000) hub_drop(h, i); /* never said hello */
+  int i = hub_add(h, conn, 1, -1, -1, -1, NULL);
+  if (i < 0) {
+    write_all(conn, "error too many clients attached\n", 32);
+    close(conn);
+    return;
+  }
+  h->c[i].hello = 1;
+  h->c[i].since = now;
+}
+
+/* "attach STDIN KEYS\n" with [in,out,err] attached; returns 0 when the client must go. */
+static int client_hello(struct client *c) {
   char buf[128];
   int fds[3], nfds = 3;
-  ssize_t n = poll(&p, 1, 1000) == 1 ? recv_fds(conn, fds, &nfds, buf, sizeof buf - 1) : -1;
-  if (n <= 0 || nfds != 3) {
-    for (int i = 0; n > 0 && i < nfds; i++) close(fds[i]);
-    close(conn);
-    return;
+  ssize_t n = recv_fds(c->ctl, fds, &nfds, buf, sizeof buf - 1);
+  if (n < 0 && errno == EAGAIN) return 1;
+  int ok = n > 0 && nfds == 3;
+  if (ok) {
+    buf[n] = 0;
+    char *nl = strchr(buf, '\n');
+    if (nl) *nl = 0;
+    ok = strncmp(buf, "attach ", 7) == 0 && (buf[7] == '0' || buf[7] == '1') && (buf[8] == ' ' || buf[8] == 0);
+    if (!ok) write_all(c->ctl, "error bad attach request\n", 25);
   }
-  buf[n] = 0;
-  char *nl = strchr(buf, '\n');
-  if (nl) *nl = 0;
-  /* "attach STDIN KEYS" */
-  char *keys = buf + 9;
-  if (strncmp(buf, "attach ", 7) != 0 || (buf[7] != '0' && buf[7] != '1') || (buf[8] != ' ' && buf[8] != 0)) {
-    write_all(conn, "error bad attach request\n", 25);
-    for (int i = 0; i < 3; i++) close(fds[i]);
-    close(conn);
-    return;
+  if (!ok) {
+    for (int i = 0; i < nfds; i++) close(fds[i]);
+    return 0;
   }
-  if (buf[8] == 0) keys = "-";
   if (buf[7] == '0') { close(fds[0]); fds[0] = -1; }
-  if (hub_add(h, conn, 1, fds[0], fds[1], fds[2], keys) < 0) {
-    write_all(conn, "error too many clients attached\n", 32);
-    for (int i = 0; i < 3; i++) if (fds[i] >= 0) close(fds[i]);
-    close(conn);
+  c->hello = 0;
+  client_stdio(c, fds[0], fds[1], fds[2], buf[8] ? buf + 9 : "-");
+  return 1;
+}
+
+/* Writes a client's queued output; an output whose reader is gone is closed (it stays attached). */
+static void client_flush(int *fd, struct outq *q) {
+  if (*fd >= 0 && outq_flush(q, *fd) < 0) {
+    close(*fd);
+    *fd = -1;
   }
 }
 
 void hub_output(struct hub *h, int stream, const char *buf, size_t n) {
   for (int i = 0; i < MAX_CLIENTS; i++) {
     struct client *c = &h->c[i];
-    if (!c->used) continue;
     int *fd = stream == 2 ? &c->err : &c->out;
-    if (*fd >= 0 && write_all(*fd, buf, n) < 0) {
-      if (c->err == c->out) c->err = -1;
-      close(*fd);
-      *fd = -1;
+    struct outq *q = stream == 2 ? &c->qerr : &c->qout;
+    if (!c->used || c->hello || *fd < 0) continue;
+    if (outq_push(q, buf, n) < 0) {
+      /* it does not read its output (never client 0: its queue is empty at every read) */
+      if (c->ctl >= 0) send(c->ctl, "error output not read, detached\n", 32, MSG_DONTWAIT | MSG_NOSIGNAL);
+      hub_drop(h, i);
+      continue;
     }
+    client_flush(fd, q);
   }
 }
 
-void hub_resize(struct hub *h, const char *line) {
-  if (h->master < 0 || strncmp(line, "resize ", 7) != 0) return;
-  char *end;
-  unsigned long rows = strtoul(line + 7, &end, 10);
-  unsigned long cols = strtoul(end, NULL, 10);
-  if (rows < 65536 && cols < 65536) set_winsize(h->master, (unsigned)rows, (unsigned)cols);
+/* 2: client 0 has output waiting (read no more of the container's until it took it);
+ * 1: only other clients have; 0: none. */
+int hub_backlog(const struct hub *h) {
+  int any = 0;
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    const struct client *c = &h->c[i];
+    if (!c->used || (!c->qout.len && !c->qerr.len)) continue;
+    if (!c->own_ctl) return 2;
+    any = 1;
+  }
+  return any;
 }
 
 static void pend_push(struct hub *h, unsigned char b) {
-  if (h->plen < sizeof h->pend) h->pend[h->plen++] = b;
+  outq_push(&h->pend, &b, 1); /* cannot overflow: input is read only into an empty queue */
 }
 
 /* Queues what client c typed, holding back a partial detach sequence as Docker does; returns 1
@@ -176,68 +232,51 @@ static int queue_input(struct hub *h, struct client *c, const unsigned char *buf
   return 0;
 }
 
-static void flush_input(struct hub *h) {
-  while (h->poff < h->plen) {
-    ssize_t n = write(h->input, h->pend + h->poff, h->plen - h->poff);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return; /* the container reads slowly: wait for POLLOUT */
-    if (n < 0) { h->plen = h->poff = 0; return; } /* input closed: drop it */
-    h->poff += (size_t)n;
-  }
-  h->plen = h->poff = 0;
+static void on_client_line(const char *line, void *h) {
+  resize_line(((struct hub *)h)->master, line);
 }
 
-/* Reads a client's line channel; returns 0 when it hung up. */
-static int client_ctl_read(struct hub *h, struct client *c) {
-  char buf[256];
-  ssize_t n = read(c->ctl, buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 1;
-  if (n <= 0) return 0;
-  for (ssize_t i = 0; i < n; i++) {
-    if (buf[i] != '\n') {
-      if (c->linelen < sizeof c->line - 1) c->line[c->linelen++] = buf[i];
-      continue;
-    }
-    c->line[c->linelen] = 0;
-    hub_resize(h, c->line);
-    c->linelen = 0;
-  }
-  return 1;
-}
-
-int hub_pollfds(struct hub *h, struct pollfd *p, int *tag, int np) {
-  if (h->listen_fd >= 0) { tag[np] = HUB_LISTEN; p[np++] = (struct pollfd){h->listen_fd, POLLIN, 0}; }
-  if (h->input >= 0 && h->plen > 0) { tag[np] = HUB_INPUT; p[np++] = (struct pollfd){h->input, POLLOUT, 0}; }
+int hub_pollfds(struct hub *h, struct pollfd *p, int *tag, int np, int running) {
+  if (running && h->listen_fd >= 0) { tag[np] = HUB_LISTEN; p[np++] = (struct pollfd){h->listen_fd, POLLIN, 0}; }
+  if (running && h->input >= 0 && h->pend.len > 0) { tag[np] = HUB_INPUT; p[np++] = (struct pollfd){h->input, POLLOUT, 0}; }
   for (int i = 0; i < MAX_CLIENTS; i++) {
     struct client *c = &h->c[i];
     if (!c->used) continue;
-    if (c->in >= 0 && h->input >= 0 && h->plen == 0) { tag[np] = HUB_IN + i; p[np++] = (struct pollfd){c->in, POLLIN, 0}; }
+    if (c->out >= 0 && c->qout.len) { tag[np] = HUB_OUT + i; p[np++] = (struct pollfd){c->out, POLLOUT, 0}; }
+    if (c->err >= 0 && c->qerr.len) { tag[np] = HUB_ERR + i; p[np++] = (struct pollfd){c->err, POLLOUT, 0}; }
+    if (!running) continue; /* the container is gone: only its last output goes out */
+    if (c->in >= 0 && h->input >= 0 && h->pend.len == 0) { tag[np] = HUB_IN + i; p[np++] = (struct pollfd){c->in, POLLIN, 0}; }
     if (c->own_ctl && c->ctl >= 0) { tag[np] = HUB_CTL + i; p[np++] = (struct pollfd){c->ctl, POLLIN, 0}; }
   }
   return np;
 }
 
-int hub_handle(struct hub *h, int tag, short revents) {
+/* Handles one ready fd of hub_pollfds; returns 0 when client 0 typed the detach keys. A slot
+ * dropped and refilled earlier in the same round may get a stale tag: every step is a no-op
+ * then (all fds are non-blocking or polled). */
+int hub_handle(struct hub *h, int tag) {
   if (tag == HUB_LISTEN) { hub_accept(h); return -1; }
-  if (tag == HUB_INPUT) { flush_input(h); return -1; }
-  int i = tag >= HUB_CTL ? tag - HUB_CTL : tag - HUB_IN;
+  if (tag == HUB_INPUT) { outq_flush(&h->pend, h->input); return -1; } /* failed: input closed, dropped */
+  int i = tag % 100, kind = tag - i;
   struct client *c = &h->c[i];
   if (!c->used) return -1;
-  if (tag >= HUB_CTL) {
-    if (!client_ctl_read(h, c)) hub_drop(h, i);
+  if (kind == HUB_OUT) { client_flush(&c->out, &c->qout); return -1; }
+  if (kind == HUB_ERR) { client_flush(&c->err, &c->qerr); return -1; }
+  if (kind == HUB_CTL) {
+    if (!(c->hello ? client_hello(c) : read_lines(c->ctl, &c->lines, on_client_line, h))) hub_drop(h, i);
     return -1;
   }
-  unsigned char buf[sizeof h->pend - MAX_KEYS];
+  if (c->in < 0 || h->pend.len > 0) return -1;
+  unsigned char buf[4096 - MAX_KEYS];
   ssize_t n = read(c->in, buf, sizeof buf);
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return -1;
-  (void)revents;
   if (n <= 0) {
     close(c->in); /* its stdin ended: it stays attached to the output */
     c->in = -1;
     return -1;
   }
   int detach = queue_input(h, c, buf, (size_t)n);
-  flush_input(h);
+  outq_flush(&h->pend, h->input);
   if (!detach) return -1;
   if (c->ctl >= 0) write_all(c->ctl, "detached\n", 9);
   if (i == 0) return 0; /* client 0's channel is the monitor's: it lets go of that CLI itself */
@@ -245,10 +284,10 @@ int hub_handle(struct hub *h, int tag, short revents) {
   return -1;
 }
 
-/* The container's process ended: tell every attach client and let it go. */
+/* The container's process ended: tell every attach client and let it go (client 0 stays). */
 void hub_exit(struct hub *h, const char *line) {
-  for (int i = 1; i < MAX_CLIENTS; i++) {
-    if (!h->c[i].used) continue;
+  for (int i = 0; i < MAX_CLIENTS; i++) {
+    if (!h->c[i].used || !h->c[i].own_ctl) continue;
     if (h->c[i].ctl >= 0) write_all(h->c[i].ctl, line, strlen(line));
     hub_drop(h, i);
   }

@@ -17,10 +17,11 @@
  *                                    ◀─────────── errpipe: EOF = execve worked, or "STEP ERRNO DETAIL"
  *   ◀──── "pid HOSTPID"  |  "error STEP ERRNO DETAIL" (then exit 125)
  *   "resize ROWS COLS" (-t) ──────▶ TIOCSWINSZ on the master
- *                                  relays stdin → master → stdout (-t); forwards INT TERM HUP
- *                                  QUIT USR1 USR2 to the child; exits with its status (128+N
- *                                  after signal N). -d: the CLI leaves after "pid"; the shim
- *                                  stays to hold the pty and reap the command.
+ *                                  relays stdin → master → stdout (-t: typed input the master
+ *                                  does not take at once waits while its output is still read);
+ *                                  forwards INT TERM HUP QUIT USR1 USR2 to the child; exits with
+ *                                  its status (128+N after signal N). -d: the CLI leaves after
+ *                                  "pid"; the shim stays to hold the pty and reap the command.
  *
  * argv:  --pidns FD  --ns FD...  --cgroup PATH...  --cwd DIR  [--user UID GID GID,GID…|-]
  *        [--tty [--tty-size ROWS COLS] [--stdin]]  [--detach]  --control-fd N  [--env K=V]...
@@ -63,7 +64,6 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "shim.h"
 
@@ -346,23 +346,18 @@ static void __attribute__((noreturn)) child_main(int console) {
 
 /* ---- in the parent ---- */
 
-static void control_send(const char *line) {
-  if (x.control_fd >= 0 && write_all(x.control_fd, line, strlen(line)) < 0) {
-    close(x.control_fd);
-    x.control_fd = -1;
-  }
+static void on_control(const char *line, void *master) {
+  resize_line(*(int *)master, line);
 }
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for the child, relaying the pty (-t) and forwarding signals; returns its status. */
+/* Waits for the child, relaying the pty (-t) and forwarding signals; returns its status.
+ * Typed input the master does not take at once waits in a queue (stdin is not read meanwhile)
+ * while the master's output is still read: a container that writes before it reads more input
+ * (`cat` fed a paste) never blocks the relay. */
 static int supervise(pid_t child, int sigfd, int master) {
-  char buf[16384], line[128];
-  size_t linelen = 0;
+  static struct outq typed;
+  static struct line_reader ctl_lines;
+  char buf[OUTQ_SIZE];
   int in = x.tty && x.want_stdin ? 0 : -1;
   int status = 0, exited = 0;
   long long drain_until = 0;
@@ -371,9 +366,9 @@ static int supervise(pid_t child, int sigfd, int master) {
     struct pollfd p[4];
     int np = 0, i_ctl = -1, i_in = -1, i_m = -1;
     p[np++] = (struct pollfd){sigfd, POLLIN, 0};
-    if (master >= 0) { i_m = np; p[np++] = (struct pollfd){master, POLLIN, 0}; }
+    if (master >= 0) { i_m = np; p[np++] = (struct pollfd){master, POLLIN | (typed.len ? POLLOUT : 0), 0}; }
     if (!exited && x.control_fd >= 0) { i_ctl = np; p[np++] = (struct pollfd){x.control_fd, POLLIN, 0}; }
-    if (!exited && in >= 0 && master >= 0) { i_in = np; p[np++] = (struct pollfd){in, POLLIN, 0}; }
+    if (!exited && in >= 0 && master >= 0 && !typed.len) { i_in = np; p[np++] = (struct pollfd){in, POLLIN, 0}; }
     int timeout = -1;
     if (exited) {
       /* output still buffered in the pty is copied out; a background job that keeps the slave
@@ -397,31 +392,22 @@ static int supervise(pid_t child, int sigfd, int master) {
         drain_until = now_ms() + 2000;
       }
     }
-    if (i_m >= 0 && p[i_m].revents) {
+    if (i_m >= 0 && (p[i_m].revents & POLLOUT)) outq_flush(&typed, master); /* failed: dropped */
+    if (i_m >= 0 && (p[i_m].revents & ~POLLOUT)) {
       ssize_t r = read(master, buf, sizeof buf);
       if (r > 0) { if (write_all(1, buf, (size_t)r) < 0) { /* the user's terminal is gone */ } }
       else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { close(master); master = -1; }
     }
     if (i_in >= 0 && p[i_in].revents) {
       ssize_t r = read(in, buf, sizeof buf);
-      if (r > 0 && master >= 0) write_all(master, buf, (size_t)r);
-      else if (r <= 0 && errno != EINTR) in = -1;
+      if (r > 0 && master >= 0) {
+        outq_push(&typed, buf, (size_t)r); /* fits: the queue is empty, buf its size */
+        outq_flush(&typed, master);
+      } else if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) in = -1;
     }
-    if (i_ctl >= 0 && p[i_ctl].revents) {
-      ssize_t r = read(x.control_fd, buf, sizeof buf);
-      if (r <= 0 && (r == 0 || (errno != EINTR && errno != EAGAIN))) { close(x.control_fd); x.control_fd = -1; }
-      for (ssize_t i = 0; i < r; i++) {
-        if (buf[i] != '\n') { if (linelen < sizeof line - 1) line[linelen++] = buf[i]; continue; }
-        line[linelen] = 0;
-        linelen = 0;
-        unsigned long rows, cols;
-        char *end;
-        if (strncmp(line, "resize ", 7) == 0 && master >= 0) {
-          rows = strtoul(line + 7, &end, 10);
-          cols = strtoul(end, NULL, 10);
-          if (rows < 65536 && cols < 65536) set_winsize(master, (unsigned)rows, (unsigned)cols);
-        }
-      }
+    if (i_ctl >= 0 && p[i_ctl].revents && !read_lines(x.control_fd, &ctl_lines, on_control, &master)) {
+      close(x.control_fd);
+      x.control_fd = -1;
     }
   }
   if (master >= 0) close(master);
@@ -450,7 +436,7 @@ int exec_main(int argc, char **argv) {
   if (setns(x.pidns, CLONE_NEWPID) < 0) {
     char line[128];
     snprintf(line, sizeof line, "error setns %d pid\n", errno);
-    control_send(line);
+    send_line(&x.control_fd, line);
     return 125;
   }
   pid_t child = fork();
@@ -482,12 +468,12 @@ int exec_main(int argc, char **argv) {
   if (got > 0) {
     msg[got] = 0;
     snprintf(line, sizeof line, "error %s\n", msg);
-    control_send(line);
+    send_line(&x.control_fd, line);
     while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {}
     return 125;
   }
   snprintf(line, sizeof line, "pid %d\n", (int)child);
-  control_send(line);
+  send_line(&x.control_fd, line);
   if (x.detach) {
     /* -d: the CLI returns now; the shim stays (in its own session, stdio on /dev/null) to hold
      * a pty master open and to reap the command, so it never lingers as a zombie */

@@ -12,6 +12,8 @@
  *   ◀───────────────────────────────────────────── sync fd EOF = started, or {"message":…} = failed
  *                                      relays stdout/stderr, or the pty master (-t), → json log
  *                                      and attached clients; client input → master / stdin pipe
+ *                                      (attach.c: a slow `attach` client is let go; while this
+ *                                      CLI is slow to take its output, the container waits)
  *   "resize ROWS COLS" (-t) ──────────▶ TIOCSWINSZ on the master
  *   ◀──────────── "detached" (-it: the user typed the detach keys; the container runs on)
  *                                      waitpid → exit.json (code, signal, OOM, time)
@@ -38,7 +40,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "shim.h"
 
@@ -67,12 +68,6 @@ static struct monitor_opts o;
 static struct hub hub;
 static int sigfd = -1;
 static int stop_requested; /* SIGTERM to the monitor: do not restart again */
-
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void parse_args(int argc, char **argv) {
   memset(&o, 0, sizeof o);
@@ -125,14 +120,6 @@ static void parse_args(int argc, char **argv) {
 static void release_held(void) {
   for (int i = 0; i < o.hold_count; i++) close(o.hold_fds[i]);
   o.hold_count = 0;
-}
-
-static void control_send(const char *line) {
-  if (o.control_fd < 0) return;
-  if (write_all(o.control_fd, line, strlen(line)) < 0) {
-    close(o.control_fd);
-    o.control_fd = -1;
-  }
 }
 
 /* CVE-2019-5736 class: the container's first process runs the mydocker binary until it execs
@@ -254,25 +241,16 @@ static void detach_cli(void) {
   }
 }
 
+static void on_control(const char *line, void *done) {
+  if (strcmp(line, "done") == 0) *(int *)done = 1;
+  else resize_line(hub.master, line);
+}
+
 /* Reads control lines from the CLI ("resize ROWS COLS", "done"); returns 1 after "done". */
 static int control_read(void) {
-  static char line[128];
-  static size_t len;
-  char buf[256];
-  ssize_t n = read(o.control_fd, buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return 0;
-  if (n <= 0) { detach_cli(); return 0; }
+  static struct line_reader lines;
   int done = 0;
-  for (ssize_t i = 0; i < n; i++) {
-    if (buf[i] != '\n') {
-      if (len < sizeof line - 1) line[len++] = buf[i];
-      continue;
-    }
-    line[len] = 0;
-    len = 0;
-    if (strcmp(line, "done") == 0) done = 1;
-    else hub_resize(&hub, line);
-  }
+  if (!read_lines(o.control_fd, &lines, on_control, &done)) detach_cli();
   return done;
 }
 
@@ -306,7 +284,7 @@ static void run_once(int first, struct run_result *r) {
     snprintf(r->error, sizeof r->error, "clone: %s", strerror(errno));
     char line[1200];
     snprintf(line, sizeof line, "error %s\n", r->error);
-    control_send(line);
+    send_line(&o.control_fd, line);
     r->exit_code = 125;
     close(out_p[0]); close(out_p[1]); close(err_p[0]); close(err_p[1]);
     if (sync_parent >= 0) { close(sync_parent); close(sync_child); }
@@ -337,7 +315,7 @@ static void run_once(int first, struct run_result *r) {
 
   char line[128];
   snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
-  control_send(line);
+  send_line(&o.control_fd, line);
   place_early(child);
 
   struct stream *tty = stream_init(&s_tty, -1, 1, "stdout");
@@ -383,18 +361,21 @@ static void run_once(int first, struct run_result *r) {
 
   int exited = 0, status = 0;
   long long drain_deadline = 0;
-  while (!exited || out->fd >= 0 || err->fd >= 0 || tty->fd >= 0) {
+  struct stream *streams[] = {out, err, tty};
+  while (!exited || out->fd >= 0 || err->fd >= 0 || tty->fd >= 0 || hub_backlog(&hub)) {
     enum { T_OUT, T_ERR, T_TTY, T_SIG, T_CTL };
-    struct pollfd p[8 + 2 * MAX_CLIENTS];
-    int tag[8 + 2 * MAX_CLIENTS], np = 0; /* 5 own + listen + input + 2 per client */
-    if (out->fd >= 0) { tag[np] = T_OUT; p[np++] = (struct pollfd){out->fd, POLLIN, 0}; }
-    if (err->fd >= 0) { tag[np] = T_ERR; p[np++] = (struct pollfd){err->fd, POLLIN, 0}; }
-    if (tty->fd >= 0) { tag[np] = T_TTY; p[np++] = (struct pollfd){tty->fd, POLLIN, 0}; }
+    struct pollfd p[5 + HUB_POLLFDS];
+    int tag[5 + HUB_POLLFDS], np = 0;
+    /* client 0 has not taken the last output yet: the container's next output waits in its pipe */
+    int held = hub_backlog(&hub) == 2;
+    for (int s = T_OUT; s <= T_TTY; s++)
+      if (streams[s]->fd >= 0 && !held) { tag[np] = s; p[np++] = (struct pollfd){streams[s]->fd, POLLIN, 0}; }
     tag[np] = T_SIG; p[np++] = (struct pollfd){sigfd, POLLIN, 0};
     if (o.control_fd >= 0) { tag[np] = T_CTL; p[np++] = (struct pollfd){o.control_fd, POLLIN, 0}; }
-    if (!exited) np = hub_pollfds(&hub, p, tag, np);
+    np = hub_pollfds(&hub, p, tag, np, !exited);
     int timeout = -1;
     if (exited) {
+      if (held) drain_deadline = now_ms() + 2000; /* its reader is slow, not gone */
       long long left = drain_deadline - now_ms();
       if (left <= 0) break; /* something outside the container holds the pipe: stop waiting */
       timeout = (int)left;
@@ -404,11 +385,11 @@ static void run_once(int first, struct run_result *r) {
     if (n <= 0) continue;
     for (int i = 0; i < np; i++) {
       if (!p[i].revents || tag[i] == T_SIG) continue;
-      if (tag[i] == T_OUT) stream_read(out);
-      else if (tag[i] == T_ERR) stream_read(err);
-      else if (tag[i] == T_TTY) { if (tty->fd >= 0) stream_read(tty); }
+      if (tag[i] <= T_TTY) {
+        if (streams[tag[i]]->fd >= 0 && hub_backlog(&hub) != 2) stream_read(streams[tag[i]]);
+      }
       else if (tag[i] == T_CTL) { if (o.control_fd >= 0) control_read(); }
-      else if (hub_handle(&hub, tag[i], p[i].revents) == 0) detach_cli(); /* client 0 typed the detach keys */
+      else if (hub_handle(&hub, tag[i]) == 0) detach_cli(); /* client 0 typed the detach keys */
     }
     for (int i = 0; i < np; i++) if (tag[i] == T_SIG && p[i].revents) {
       struct signalfd_siginfo si;
@@ -428,7 +409,7 @@ static void run_once(int first, struct run_result *r) {
   if (in_p[1] >= 0) close(in_p[1]);
   hub.input = hub.master = -1;
   hub.tty = 0;
-  hub.plen = hub.poff = 0;
+  hub.pend.off = hub.pend.len = 0;
 
   r->ran_ms = now_ms() - started;
   if (WIFEXITED(status)) {
@@ -551,7 +532,7 @@ int monitor_main(int argc, char **argv) {
     /* the socket goes before the CLI hears of the exit: an attached `run --rm` deletes the
      * container's directory as soon as it does */
     if (!again) hub_close(&hub, o.dir);
-    if (first || o.control_fd >= 0) control_send(line);
+    if (first || o.control_fd >= 0) send_line(&o.control_fd, line);
     if (!again) break;
     if (o.control_fd >= 0) {
       /* the attached CLI leaves at the first exit; restarts happen unattended */

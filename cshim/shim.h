@@ -25,6 +25,16 @@ long long read_counter(const char *path, const char *key);
 int send_fds(int sock, const int *fds, int nfds, const void *data, size_t len);
 ssize_t recv_fds(int sock, int *fds, int *nfds, void *buf, size_t len);
 int set_winsize(int fd, unsigned rows, unsigned cols);
+void resize_line(int master, const char *line);
+long long now_ms(void);
+void send_line(int *fd, const char *line);
+struct line_reader { char line[128]; size_t len; };
+int read_lines(int fd, struct line_reader *r, void (*on_line)(const char *line, void *arg), void *arg);
+/* bytes on their way to a non-blocking fd that did not take them all at once */
+#define OUTQ_SIZE 16384
+struct outq { size_t off, len; unsigned char data[OUTQ_SIZE]; };
+int outq_push(struct outq *q, const void *buf, size_t n);
+int outq_flush(struct outq *q, int fd);
 
 /* log_writer.c: Docker's json-file format with size-based rotation */
 struct log_writer {
@@ -49,12 +59,14 @@ void log_flush(struct log_writer *w, struct line_buffer *lb);
 #define MAX_KEYS 16
 struct client {
   int used;
+  int hello;            /* connected, its "attach" line not read yet; since = when it connected */
+  long long since;
   int ctl, own_ctl;     /* line channel; client 0's is the monitor's control fd (not owned) */
-  int in, out, err;     /* its stdio as handed over; -1 when absent */
+  struct line_reader lines;
+  int in, out, err;     /* its stdio; out/err non-blocking for the monitor; -1 when absent */
   unsigned char keys[MAX_KEYS];
   int nkeys, matched;   /* detach keys and how many of them were just typed */
-  char line[128];
-  size_t linelen;
+  struct outq qout, qerr; /* its output that it has not read yet */
 };
 struct hub {
   struct client c[MAX_CLIENTS];
@@ -62,18 +74,18 @@ struct hub {
   int input;            /* where typed input goes: the pty master or a stdin pipe; -1 none */
   int master;           /* the pty master of a -t container; -1 none */
   int tty;              /* detach keys apply */
-  unsigned char pend[4096];
-  size_t plen, poff;    /* typed input the container has not read yet */
+  struct outq pend;     /* typed input the container has not read yet */
 };
-enum { HUB_LISTEN = 1000, HUB_INPUT = 1001, HUB_IN = 1100, HUB_CTL = 1200 };
+enum { HUB_LISTEN = 1000, HUB_INPUT = 1001, HUB_IN = 1100, HUB_CTL = 1200, HUB_OUT = 1300, HUB_ERR = 1400 };
+#define HUB_POLLFDS (2 + 4 * MAX_CLIENTS)
 void hub_init(struct hub *h);
 int hub_listen(struct hub *h, const char *dir);
 int hub_add(struct hub *h, int ctl, int own_ctl, int in, int out, int err, const char *keys);
 void hub_drop(struct hub *h, int i);
-int hub_pollfds(struct hub *h, struct pollfd *p, int *tag, int np);
-int hub_handle(struct hub *h, int tag, short revents);
+int hub_pollfds(struct hub *h, struct pollfd *p, int *tag, int np, int running);
+int hub_handle(struct hub *h, int tag);
 void hub_output(struct hub *h, int stream, const char *buf, size_t n);
-void hub_resize(struct hub *h, const char *line);
+int hub_backlog(const struct hub *h);
 void hub_exit(struct hub *h, const char *line);
 void hub_close(struct hub *h, const char *dir);
 

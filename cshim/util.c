@@ -190,3 +190,74 @@ int set_winsize(int fd, unsigned rows, unsigned cols) {
   struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
   return ioctl(fd, TIOCSWINSZ, &ws);
 }
+
+/* Applies a control line "resize ROWS COLS" to a pty master; any other line is not for it. */
+void resize_line(int master, const char *line) {
+  if (master < 0 || strncmp(line, "resize ", 7) != 0) return;
+  char *end;
+  unsigned long rows = strtoul(line + 7, &end, 10);
+  unsigned long cols = strtoul(end, NULL, 10);
+  if (rows < 65536 && cols < 65536) set_winsize(master, (unsigned)rows, (unsigned)cols);
+}
+
+long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sends a line on a control channel; a channel that fails is closed and becomes -1. */
+void send_line(int *fd, const char *line) {
+  if (*fd >= 0 && write_all(*fd, line, strlen(line)) < 0) {
+    close(*fd);
+    *fd = -1;
+  }
+}
+
+/* Reads what fd has and calls on_line for each complete line (cut at 127 bytes, no '\n');
+ * returns 0 when fd is at EOF or failed. */
+int read_lines(int fd, struct line_reader *r, void (*on_line)(const char *line, void *arg), void *arg) {
+  char buf[256];
+  ssize_t n = read(fd, buf, sizeof buf);
+  if (n < 0) return errno == EINTR || errno == EAGAIN;
+  for (ssize_t i = 0; i < n; i++) {
+    if (buf[i] != '\n') {
+      if (r->len < sizeof r->line - 1) r->line[r->len++] = buf[i];
+      continue;
+    }
+    r->line[r->len] = 0;
+    r->len = 0;
+    on_line(r->line, arg);
+  }
+  return n > 0;
+}
+
+/* Appends buf to what is waiting; -1 (and nothing appended) when it does not fit. */
+int outq_push(struct outq *q, const void *buf, size_t n) {
+  if (q->off > 0) { /* move what is left to the front */
+    memmove(q->data, q->data + q->off, q->len - q->off);
+    q->len -= q->off;
+    q->off = 0;
+  }
+  if (n > sizeof q->data - q->len) return -1;
+  memcpy(q->data + q->len, buf, n);
+  q->len += n;
+  return 0;
+}
+
+/* Writes what fd takes without blocking: 1 when all is written, 0 when the rest waits for
+ * POLLOUT, -1 when fd failed (the rest is dropped). fd is non-blocking, a regular file, or a
+ * socket, which MSG_DONTWAIT keeps from blocking even when its O_NONBLOCK is off. */
+int outq_flush(struct outq *q, int fd) {
+  while (q->off < q->len) {
+    ssize_t n = send(fd, q->data + q->off, q->len - q->off, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno == ENOTSOCK) n = write(fd, q->data + q->off, q->len - q->off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return 0;
+    if (n < 0) break;
+    q->off += (size_t)n;
+  }
+  int all = q->off == q->len;
+  q->off = q->len = 0;
+  return all ? 1 : -1;
+}
