@@ -431,10 +431,10 @@ async function attach(config: ContainerConfig, pid: number, ctx: ModuleContext):
         }
       });
     });
+    plugContainer(`/proc/${pid}/ns/net`, plugs, rt); // one host netlink socket for the whole attach
   } finally {
     rt.close();
   }
-  plugContainer(`/proc/${pid}/ns/net`, plugs);
 }
 
 function release(config: ContainerConfig, ctx: ModuleContext): void {

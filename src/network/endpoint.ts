@@ -26,10 +26,13 @@ function vethName(): string {
   return "veth" + Buffer.from(crypto.getRandomValues(new Uint8Array(4))).toString("hex").slice(0, 7);
 }
 
-/** Creates the veth pairs for plugs in the namespace at nsPath (/proc/PID/ns/net) and configures them. */
-export function plugContainer(nsPath: string, plugs: Plug[]): void {
+/**
+ * Creates the veth pairs for plugs in the namespace at nsPath (/proc/PID/ns/net) and configures
+ * them. `hostRt`: a host rtnetlink socket the caller has open already (it stays open).
+ */
+export function plugContainer(nsPath: string, plugs: Plug[], hostRt?: Rtnl): void {
   if (plugs.length === 0) return;
-  const host = Rtnl.host();
+  const host = hostRt ?? Rtnl.host();
   try {
     const nsFd = openSync(nsPath, "r");
     try {
@@ -54,7 +57,7 @@ export function plugContainer(nsPath: string, plugs: Plug[]): void {
       closeSync(nsFd);
     }
   } finally {
-    host.close();
+    if (!hostRt) host.close();
   }
   const inside = Rtnl.in(nsPath);
   try {
