@@ -5,6 +5,12 @@
 //   nat    MYDOCKER-B      DNAT of published ports       ← PREROUTING and OUTPUT, dst-type LOCAL
 //   nat    MYDOCKER-PST-B  MASQUERADE (outbound, and localhost → container)  ← POSTROUTING
 //   filter MYDOCKER-B      forwarding to and from the bridge  ← FORWARD -i B / -o B (inserted first)
+//   filter FORWARD -i B -j ACCEPT   the bridge's traffic out of the host (appended last)
+//
+// Egress is accepted only at the end of FORWARD, after every bridge's chain had its say: a
+// packet from bridge A to bridge B meets B's chain (which drops what B did not ask for) whatever
+// the order in which the networks came up. Accepting it in A's chain would let A reach B when A's
+// jumps were inserted before B's.
 //
 // A chain declared in a restore batch (":NAME - [0:0]") is created, or flushed if it exists, so
 // writing a chain's whole content is idempotent. The jumps from the built-in chains are the only
@@ -34,6 +40,21 @@ export function chainNames(bridge: string) {
 function dnatRules(chain: string, dnats: Dnat[]): string[] {
   return dnats.map((d) =>
     `-A ${chain}${d.hostIp ? ` -d ${d.hostIp}/32` : ""} -p ${d.proto} -m ${d.proto} --dport ${d.hostPort} -j DNAT --to-destination ${d.ip}:${d.containerPort}`);
+}
+
+/** The rule that lets a bridge's traffic leave the host, as `iptables-save` prints it. */
+function egressRule(bridge: string): string {
+  return `-A FORWARD -i ${bridge} -j ACCEPT`;
+}
+
+/** Whether `iptables-save` output holds exactly this rule in table `table`. */
+function hasRule(save: string, table: string, rule: string): boolean {
+  let current = "";
+  for (const line of save.split("\n")) {
+    if (line.startsWith("*")) current = line.slice(1).trim();
+    else if (current === table && line === rule) return true;
+  }
+  return false;
 }
 
 /** Lines of `iptables-save` in table `table` that jump from a built-in chain into one of chains. */
@@ -78,6 +99,7 @@ export function upBatch(r: BridgeRules, dnats: Dnat[], save: string): string {
   const filter = [
     "*filter",
     ...jumpsInto(save, "filter", [c.filter]).map((l) => "-D" + l.slice(2)),
+    ...(hasRule(save, "filter", egressRule(B)) ? ["-D" + egressRule(B).slice(2)] : []),
     `:${c.filter} - [0:0]`,
     `-A ${c.filter} -i ${B} -o ${B} -j ACCEPT`,
     ...(r.internal
@@ -85,11 +107,11 @@ export function upBatch(r: BridgeRules, dnats: Dnat[], save: string): string {
       : [
         `-A ${c.filter} -o ${B} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
         `-A ${c.filter} -o ${B} -m conntrack --ctstate DNAT -j ACCEPT`,
-        `-A ${c.filter} -i ${B} -j ACCEPT`,
         `-A ${c.filter} -o ${B} -j DROP`,
       ]),
     `-I FORWARD -o ${B} -j ${c.filter}`,
     `-I FORWARD -i ${B} -j ${c.filter}`,
+    ...(r.internal ? [] : [egressRule(B)]),
     "COMMIT",
   ];
   return [...nat, ...filter].join("\n") + "\n";
@@ -112,6 +134,7 @@ export function downBatch(bridge: string, save: string): string {
   if (nat.length) lines.push("*nat", ...nat, "COMMIT");
   const filter = [
     ...jumpsInto(save, "filter", [c.filter]).map((l) => "-D" + l.slice(2)),
+    ...(hasRule(save, "filter", egressRule(bridge)) ? ["-D" + egressRule(bridge).slice(2)] : []),
     ...(hasChain(save, "filter", c.filter) ? [`-F ${c.filter}`, `-X ${c.filter}`] : []),
   ];
   if (filter.length) lines.push("*filter", ...filter, "COMMIT");

@@ -134,7 +134,7 @@ describe("iptables batches", () => {
     "-A PREROUTING -m addrtype --dst-type LOCAL -j MYDOCKER-br-other",
     "-A POSTROUTING -j MYDOCKER-PST-br-x",
     "-A MYDOCKER-br-x -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.231.3.2:80", "COMMIT",
-    "*filter", ":MYDOCKER-br-x - [0:0]", "-A FORWARD -o br-x -j MYDOCKER-br-x", "COMMIT", "",
+    "*filter", ":MYDOCKER-br-x - [0:0]", "-A FORWARD -o br-x -j MYDOCKER-br-x", "-A FORWARD -i br-x -j ACCEPT", "COMMIT", "",
   ].join("\n");
 
   test("jumps into a network's chains are found, not other networks'", () => {
@@ -151,9 +151,15 @@ describe("iptables batches", () => {
     expect(b).toContain("-A MYDOCKER-PST-br-x -s 10.231.3.0/24 ! -o br-x -j MASQUERADE");
     expect(b).toContain("-A MYDOCKER-br-x -p udp -m udp --dport 5353 -j DNAT --to-destination 10.231.3.2:53");
     expect(b.match(/^-A PREROUTING /gm)?.length).toBe(1);
+    // egress is accepted last in FORWARD, never inside the bridge's own chain: another bridge's
+    // chain must see traffic headed for it whatever order the networks came up in
+    expect(b).toContain("-D FORWARD -i br-x -j ACCEPT\n");
+    expect(b.trimEnd().split("\n").slice(-2)).toEqual(["-A FORWARD -i br-x -j ACCEPT", "COMMIT"]);
+    expect(b).not.toContain("-A MYDOCKER-br-x -i br-x -j ACCEPT");
     const internal = upBatch({ bridge: "br-x", subnet: "10.231.3.0/24", internal: true }, [], "");
     expect(internal).not.toContain("-s 10.231.3.0/24 ! -o br-x -j MASQUERADE");
     expect(internal).toContain("-A MYDOCKER-br-x -i br-x -j DROP");
+    expect(internal).not.toContain("-j ACCEPT\nCOMMIT");
   });
 
   test("tearing down removes exactly what exists; nothing left gives an empty batch", () => {
@@ -161,6 +167,7 @@ describe("iptables batches", () => {
     expect(d).toContain("-D PREROUTING -m addrtype --dst-type LOCAL -j MYDOCKER-br-x");
     expect(d).toContain("-F MYDOCKER-PST-br-x\n-X MYDOCKER-PST-br-x");
     expect(d).toContain("-D FORWARD -o br-x -j MYDOCKER-br-x");
+    expect(d).toContain("-D FORWARD -i br-x -j ACCEPT");
     expect(d).not.toContain("br-other");
     expect(downBatch("br-y", save)).toBe("");
   });
