@@ -2,7 +2,7 @@
 // grammar needs and citty's parser lacks: repeatable flags, hidden aliases, and flags that stop
 // at the first positional (`run IMAGE ls -la`: -la belongs to the container's command).
 
-import { defineCommand, type CommandMeta } from "citty";
+import type { CommandMeta } from "citty";
 
 export interface Flag {
   type: "string" | "boolean" | "positional";
@@ -54,10 +54,9 @@ export interface Verb {
   run?: (ctx: VerbContext) => Promise<number | void> | number | void;
 }
 
+/** The identity, for types: a verb's meta keeps citty's CommandMeta shape. citty itself is not
+ *  loaded at run time (its module costs every invocation, and our own parser does the work). */
 export function defineVerb(verb: Verb): Verb {
-  // citty's defineCommand is the identity on its input; calling it keeps the shape checked
-  // against citty's types for meta and run.
-  defineCommand({ meta: verb.meta });
   return verb;
 }
 

@@ -7,6 +7,6 @@ export default defineVerb({
   meta: { name: "_init", description: "internal: container init", hidden: true },
   stopAtFirstPositional: true,
   run({ args, globals }) {
-    runInit(globals.root, args._[0]);
+    return runInit(globals.root, args._[0]);
   },
 });

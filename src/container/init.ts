@@ -84,7 +84,7 @@ export function findExecutable(cmd: string, env: string[]): string {
   throw new ContainerCommandError(`exec: "${cmd}": executable file not found in $PATH`, 127);
 }
 
-function buildFilesystem(spec: RuntimeSpec): void {
+function buildFilesystem(spec: RuntimeSpec, copyUp?: (target: string, source: string) => void): void {
   const rootfs = spec.rootfs.mountpoint;
   // "/" is already private (MS_REC): the monitor's child made it so before exec'ing us, to make
   // its read-only bind of the mydocker binary (cshim/monitor.c protect_exe)
@@ -99,14 +99,14 @@ function buildFilesystem(spec: RuntimeSpec): void {
   const depth = (p: string) => p.split("/").filter(Boolean).length;
   for (const m of [...spec.mounts].sort((a, b) => depth(a.destination) - depth(b.destination))) {
     const isDir = m.type === "tmpfs" || !existsSync(m.source) || statSync(m.source).isDirectory();
-    mountUser(rootfs, m, isDir);
+    mountUser(rootfs, m, isDir, copyUp);
   }
   const taken = new Set(spec.mounts.map((m) => m.destination.replace(/\/+$/, "")));
   const etc: [string, string][] = [[spec.etcFiles.hostname, "hostname"], [spec.etcFiles.hosts, "hosts"], [spec.etcFiles.resolvConf, "resolv.conf"]];
   bindEtcFiles(rootfs, etc.filter(([, name]) => !taken.has(`/etc/${name}`)));
 }
 
-export function runInit(root: string, id: string): never {
+export async function runInit(root: string, id: string): Promise<never> {
   let config: ContainerConfig;
   let cgroupFds: number[] = [];
   let initFd = -1;
@@ -115,7 +115,8 @@ export function runInit(root: string, id: string): never {
     config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
     const spec = config.Runtime;
     if (spec.security) seccomp = readSeccompProgram(spec.security);
-    buildFilesystem(spec);
+    const copyUp = spec.mounts.some((m) => m.copyUp) ? (await import("../storage/copy-up")).copyUpIfEmpty : undefined;
+    buildFilesystem(spec, copyUp);
     // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
     // right before execve, after the runtime's own start-up memory is charged elsewhere.
     cgroupFds = spec.cgroupProcs.map((p) => openAt(-100, p, O_WRONLY));

@@ -5,7 +5,7 @@
 
 import { SyscallError } from "../errors";
 import { closeFd, mkdirAt, O_CREAT, O_DIRECTORY, O_EXCL, O_PATH, O_RDONLY, O_WRONLY, openat2, openAt, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, tryOpenat2 } from "../sys/fs";
-import { splitEntryPath } from "./safe-extract";
+import { splitEntryPath } from "./entry-path";
 
 const RESOLVE = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 

@@ -13,7 +13,6 @@ import {
   MNT_DETACH, MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
   MS_STRICTATIME, mount, pivotRoot, splitMountOptions, umount,
 } from "../sys/mount";
-import { copyUpIfEmpty } from "./copy-up";
 import { chdir } from "../sys/process";
 import { openMountTarget, withMountTarget } from "./mount-target";
 
@@ -111,15 +110,19 @@ export function bindFile(rootfs: string, source: string, dest: string, readonly 
   });
 }
 
-/** A user mount (-v, --mount, --tmpfs). */
-export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean): void {
+/** A user mount (-v, --mount, --tmpfs). `copyUp` (storage/copy-up, loaded by the caller only
+ *  when a volume needs it: its tar code is heavy) fills an empty named volume from the image. */
+export function mountUser(rootfs: string, m: MountSpec, isDirSource: boolean, copyUp?: (target: string, source: string) => void): void {
   withMountTarget(rootfs, m.destination, isDirSource ? "dir" : "file", (t) => {
     if (m.type === "tmpfs") {
       const { flags, data } = splitMountOptions(m.options ?? ["nosuid", "nodev"]);
       mount("tmpfs", t, "tmpfs", flags | (m.readonly ? MS_RDONLY : 0), data || undefined);
       return;
     }
-    if (m.copyUp && isDirSource) copyUpIfEmpty(t, m.source);
+    if (m.copyUp && isDirSource) {
+      if (!copyUp) throw new HostError(`copy-up of ${m.destination} was not loaded`);
+      copyUp(t, m.source);
+    }
     mount(m.source, t, null, MS_BIND | MS_REC);
   });
   // the fd above still names the directory under the new mount: a remount needs the mount's own

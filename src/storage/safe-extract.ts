@@ -14,25 +14,12 @@ import {
   O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_PATH, O_RDONLY, O_WRONLY, O_CREAT, openat2, openAt,
   RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS, S_IFBLK, S_IFCHR, S_IFIFO, symlinkAt, unlinkAt, utimesAt,
 } from "../sys/fs";
+import { splitEntryPath } from "./entry-path";
 import type { TarEntry, TarSink } from "./tar-reader";
 
 const EEXIST = -17;
 const RESOLVE = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
 
-/** "./a//b/" → ["a","b"]; rejects names that climb out ("../x", "a/../../x"). */
-export function splitEntryPath(path: string): string[] {
-  const parts: string[] = [];
-  for (const p of path.split("/")) {
-    if (p === "" || p === ".") continue;
-    if (p === "..") {
-      if (parts.length === 0) throw new InvalidInputError(`archive entry "${path}" points outside the target directory`);
-      parts.pop();
-      continue;
-    }
-    parts.push(p);
-  }
-  return parts;
-}
 
 export interface ExtractOptions {
   /** Convert .wh. files to overlayfs whiteouts (layers); false keeps them as plain files. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { parsePax, TarReader, type TarEntry } from "../../src/storage/tar-reader";
-import { splitEntryPath } from "../../src/storage/safe-extract";
+import { splitEntryPath } from "../../src/storage/entry-path";
 import { buildTar } from "../tar-builder";
 
 function read(buf: Buffer, chunk = 7): { entries: TarEntry[]; data: Record<string, string> } {
