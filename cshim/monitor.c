@@ -5,9 +5,10 @@
  *   spawn shim ───────────────────────▶ fork, setsid, fork (detached)
  *                                      listen on DIR/attach.sock (attach.c)
  *                                      clone(CLONE_NEW*) ───────────────▶ exec `mydocker _init ID`
- *   ◀──────────── "pid PID MONITORPID" (control fd)                       (Bun: mounts, pivot_root…)
+ *   cgroups made (while init boots); "cgroups" on the sync fd ───────────▶ (Bun: mounts, pivot_root…)
+ *   ◀──────────── "pid PID MONITORPID" (control fd)
  *                                      -t: ◀──── pty master (console socket, fd 4 of init) ──
- *   network into /proc/PID/ns/net
+ *   early cgroups, network into /proc/PID/ns/net
  *   "go [ROWS COLS]" on the sync fd ──────────────────────────────────────▶ execve(user command)
  *   ◀───────────────────────────────────────────── sync fd EOF = started, or {"message":…} = failed
  *                                      relays stdout/stderr, or the pty master (-t), → json log
@@ -23,7 +24,8 @@
  * stdin of the container: the CLI's own (run -i, passed through untouched), a pipe the monitor
  * holds for `attach` (run -d -i: --stdin-pipe), or the pty slave (-t, set up by init).
  * On a restart policy the monitor starts the container again itself, running
- * `mydocker _prestart ID PID` (cgroup/network/state for the new pid) in place of the CLI. */
+ * `mydocker _prestart ID PID` (cgroup/network/state for the new pid; the cgroups are still
+ * there) in place of the CLI, then says "cgroups" and "go" itself. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,6 @@
 
 #define MAX_JOIN 8
 #define MAX_HOLD 1024
-#define MAX_CGROUP_EARLY 16
 
 struct monitor_opts {
   const char *exe, *root, *id, *dir, *oom_file, *restart, *detach_keys;
@@ -59,8 +60,6 @@ struct monitor_opts {
   int join_count;
   int hold_fds[MAX_HOLD]; /* published-port sockets: held while the container runs */
   int hold_count;
-  const char *cgroup_early[MAX_CGROUP_EARLY]; /* cgroup.procs files the child joins at once */
-  int cgroup_early_count;
   struct log_writer log;
 };
 
@@ -98,10 +97,6 @@ static void parse_args(int argc, char **argv) {
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
     else if (OPT("--oom-file")) o.oom_file = v;
-    else if (OPT("--cgroup-early")) {
-      if (o.cgroup_early_count == MAX_CGROUP_EARLY) die("too many --cgroup-early");
-      o.cgroup_early[o.cgroup_early_count++] = v;
-    }
     else if (OPT("--restart")) o.restart = v;
     else if (OPT("--restart-max")) o.restart_max = atoi(v);
     else if (OPT("--control-fd")) o.control_fd = atoi(v);
@@ -135,21 +130,6 @@ static void protect_exe(void) {
       mount(NULL, o.exe, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
     dprintf(3, "{\"message\":\"read-only bind mount of %s: %s\",\"exitCode\":125}", o.exe, strerror(errno));
     _exit(125);
-  }
-}
-
-/* Puts the new child in the cgroups it may join before execve (those that neither charge nor
- * restrict its start-up; memory, pids and cpu wait for init). The kernel's first migration costs
- * an RCU grace period (5-13 ms here); paid here, it overlaps init's start-up instead of delaying
- * it. Failures are left to init, which joins every cgroup itself and reports what fails. */
-static void place_early(pid_t child) {
-  char pid[16];
-  int n = snprintf(pid, sizeof pid, "%d", (int)child);
-  for (int i = 0; i < o.cgroup_early_count; i++) {
-    int fd = open(o.cgroup_early[i], O_WRONLY | O_CLOEXEC);
-    if (fd < 0) continue;
-    if (write(fd, pid, (size_t)n) < 0) { /* init reports it */ }
-    close(fd);
   }
 }
 
@@ -277,7 +257,9 @@ static void run_once(int first, struct run_result *r) {
   } else if (o.stdin_pipe) {
     if (pipe2(in_p, O_CLOEXEC) < 0) die("pipe: %s", strerror(errno));
   }
+  /* the first start's cgroup is made by the CLI while init boots: not there yet, and new */
   long long oom_before = o.oom_file ? read_counter(o.oom_file, "oom_kill") : -1;
+  if (o.oom_file && oom_before < 0 && first) oom_before = 0;
 
   pid_t child = (pid_t)syscall(SYS_clone, o.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (child < 0) {
@@ -316,7 +298,6 @@ static void run_once(int first, struct run_result *r) {
   char line[128];
   snprintf(line, sizeof line, "pid %d %d\n", (int)child, (int)self);
   send_line(&o.control_fd, line);
-  place_early(child);
 
   struct stream *tty = stream_init(&s_tty, -1, 1, "stdout");
   if (console[0] >= 0) {
@@ -342,7 +323,7 @@ static void run_once(int first, struct run_result *r) {
       snprintf(r->error, sizeof r->error, "prestart helper exited %d", rc);
       kill(child, SIGKILL);
     } else {
-      write_all(sync_parent, "go\n", 3);
+      write_all(sync_parent, "cgroups\ngo\n", 11);
       char buf[1024];
       ssize_t n;
       size_t got = 0;

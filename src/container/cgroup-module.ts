@@ -1,10 +1,11 @@
 // The cgroups module's part in a container's life (see modules.ts):
 //   configure  parse and check the resource flags, fill HostConfig (Memory, NanoCpus, …)
-//   prepare    make the container's cgroup in every hierarchy and write its limits; record the
-//              cgroup.procs files _init joins right before execve (Runtime.cgroupProcs: also what
-//              `exec` joins) and the file the monitor reads OOM kills from (Extensions.oomFile);
-//              the monitor places the new process at once in the cgroups that neither charge
-//              nor restrict its start-up (Extensions.cgroupEarlyProcs)
+//   prepare    where the container's cgroup will be: the cgroup.procs files _init joins right
+//              before execve (Runtime.cgroupProcs: also what `exec` joins), the file the monitor
+//              reads OOM kills from (Extensions.oomFile), and the cgroups that neither charge nor
+//              restrict the runtime's start-up (Extensions.cgroupEarlyProcs)
+//   setup      make the cgroup in every hierarchy and write its limits (while init boots)
+//   attach     place the new process at once in the early cgroups
 //   release    remove the cgroup and the `mydocker` parents it leaves empty
 // The cgroup is reopened later (stats, update, release) from Extensions.cgroup, not re-derived.
 
@@ -13,6 +14,7 @@ import {
   parseResourceFlags, RESOURCE_FLAG_NAMES, toResources, verifyResources, type CgroupRecord, type ResourceConfig,
   type ResourceFlagValues,
 } from "../cgroups";
+import { writeFileSync } from "node:fs";
 import { err } from "../output";
 import type { ContainerModule } from "./modules";
 import type { ContainerConfig, HostConfig } from "./record";
@@ -65,16 +67,9 @@ export const cgroupModule: ContainerModule = {
     const record = cgroupRecord(hostLayout(), `${parent}/${config.Id}`);
     const cgroup = openCgroup(record);
     const prune = parent === DEFAULT_CGROUP_PARENT ? [DEFAULT_CGROUP_PARENT] : [];
-    try {
-      for (const rel of cgroup.create()) if (!prune.includes(rel)) prune.push(rel);
-      cgroup.set(toResources(resourceConfigOf(config.HostConfig)));
-    } catch (e) {
-      try { cgroup.destroy(prune); } catch { /* the first error is the one to report */ }
-      throw e;
-    }
     config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
     config.Runtime.cgroupProcs = cgroup.procsFiles();
-    // the monitor places the new process in these at once, while init is still starting: the
+    // attach places the new process in these at once, while init is still starting: the
     // kernel's first-migration wait (an RCU grace period, up to ~10 ms here) then overlaps init's
     // start-up. Controllers with a limit are joined by init right before execve, so the
     // runtime's own start-up is neither charged to nor stopped by them; devices always wait.
@@ -87,6 +82,25 @@ export const cgroupModule: ContainerModule = {
     const oomFile = cgroup.oomFile();
     if (oomFile) config.Extensions.oomFile = oomFile;
     else delete config.Extensions.oomFile;
+  },
+
+  setup(config) {
+    const rec = containerCgroup(config)!;
+    const cgroup = openCgroup(rec);
+    try {
+      for (const rel of cgroup.create()) if (!rec.prune.includes(rel)) rec.prune.push(rel);
+      cgroup.set(toResources(resourceConfigOf(config.HostConfig)));
+    } catch (e) {
+      try { cgroup.destroy(rec.prune); } catch { /* the first error is the one to report */ }
+      throw e;
+    }
+  },
+
+  attach(config, pid) {
+    // best effort: init joins every cgroup itself before execve and reports what fails
+    for (const f of (config.Extensions.cgroupEarlyProcs as string[] | undefined) ?? []) {
+      try { writeFileSync(f, String(pid)); } catch { /* init reports it */ }
+    }
   },
 
   release(config) {

@@ -2,7 +2,9 @@
 // inside the new namespaces. It builds the container from its record, waits for the CLI's "go"
 // on fd 3 (the sync socket), and replaces itself with the user's command.
 //
-//   fd 3 protocol:  CLI → init  "go\n" or "go ROWS COLS\n"  (cgroup and network are in place;
+//   fd 3 protocol:  CLI → init  "cgroups\n"          (the container's cgroups exist: made while
+//                                                   this runtime booted; joined at "go")
+//                   CLI → init  "go\n" or "go ROWS COLS\n"  (cgroup and network are in place;
 //                                                          -t: the user's window size)
 //                   init → CLI  EOF                (execve succeeded: fd 3 is close-on-exec)
 //                   init → CLI  {"message","exitCode"}  (failed; init exits with exitCode)
@@ -25,20 +27,23 @@ import { resolveUser } from "./user";
 
 const SYNC_FD = 3, CONSOLE_FD = 4;
 
-/** The "go" line from the CLI, or null when it hung up or said something else. */
-function waitForGo(): string | null {
-  const buf = Buffer.alloc(32);
-  let got = "";
-  while (!got.includes("\n")) {
+let pending = "";
+
+/** The next line from the CLI when it starts with `word`; null when it hung up or said else. */
+function waitFor(word: string): string | null {
+  const buf = Buffer.alloc(64);
+  while (!pending.includes("\n")) {
     let n: number;
     try { n = readSync(SYNC_FD, buf, 0, buf.length, null); } catch (e: any) {
       if (e?.code === "EAGAIN" || e?.code === "EINTR") continue;
       return null;
     }
     if (n === 0) return null;
-    got += buf.toString("latin1", 0, n);
+    pending += buf.toString("latin1", 0, n);
   }
-  return got.startsWith("go") ? got.slice(0, got.indexOf("\n")) : null;
+  const line = pending.slice(0, pending.indexOf("\n"));
+  pending = pending.slice(line.length + 1);
+  return line === word || line.startsWith(`${word} `) ? line : null;
 }
 
 /** -t: a pty from the container's devpts; the master goes to the monitor, the slave becomes our
@@ -119,6 +124,7 @@ export async function runInit(root: string, id: string): Promise<never> {
     buildFilesystem(spec, copyUp);
     // cgroup.procs is opened now, while the host's /sys is still reachable; the process joins
     // right before execve, after the runtime's own start-up memory is charged elsewhere.
+    if (waitFor("cgroups") === null) process.exit(125);
     cgroupFds = spec.cgroupProcs.map((p) => openAt(-100, p, O_WRONLY));
     // --init: the shim's tiny init becomes PID 1; its sealed memfd is made before pivot_root
     if (spec.init) initFd = shimFd();
@@ -134,7 +140,7 @@ export async function runInit(root: string, id: string): Promise<never> {
     report(describe(e, "container init"), e instanceof MydockerError ? e.exitCode : 125);
   }
   const spec = config.Runtime;
-  const go = waitForGo();
+  const go = waitFor("go");
   if (go === null) process.exit(125);
   try {
     const [, rows, cols] = go.split(" ").map(Number);

@@ -5,7 +5,10 @@
 //
 //   configure  run/create: parse this module's flags into Config/HostConfig/Extensions; no side effects
 //   create     the record exists: allocate what lives as long as it (IP reservation, named volumes)
-//   prepare    before the monitor starts the process (cgroup dirs and limits)
+//   prepare    before the monitor starts the process: decide what it and init must know
+//              (cgroup paths, namespaces to join, published-port sockets); cheap, no cgroups yet
+//   setup      the monitor is starting the process, and init's runtime is booting meanwhile:
+//              make what init joins (cgroup dirs, limits, device rules); init waits for it
 //   attach     between clone and "go": the pid exists, no user code runs yet (veth, port rules)
 //   release    the process has exited: give back runtime resources (cgroup, rules, veth)
 //   remove     the record is deleted: give back what create allocated
@@ -29,6 +32,7 @@ export interface ContainerModule {
   configure?(opts: CreateOptions, config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
   create?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
   prepare?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
+  setup?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
   attach?(config: ContainerConfig, pid: number, ctx: ModuleContext): void | Promise<void>;
   release?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
   remove?(config: ContainerConfig, ctx: ModuleContext): void | Promise<void>;
@@ -48,7 +52,7 @@ export async function loadModules(): Promise<ContainerModule[]> {
 
 /** Runs one hook on every module; on failure undoes the modules that already ran it. */
 export async function runHook(
-  modules: ContainerModule[], hook: "create" | "prepare", undo: "remove" | "release",
+  modules: ContainerModule[], hook: "create" | "prepare" | "setup", undo: "remove" | "release",
   config: ContainerConfig, ctx: ModuleContext,
 ): Promise<void> {
   const done: ContainerModule[] = [];

@@ -3,7 +3,7 @@
 //              → config.Runtime.security (what _init and exec apply) and Docker's HostConfig
 //              fields; all validation happens here, with no side effects
 //   create     writes the compiled seccomp program next to config.json (seccomp.bpf)
-//   prepare    the device cgroup's allow-list in the container's cgroup (v1 list or v2 program),
+//   setup      the device cgroup's allow-list in the container's cgroup (v1 list or v2 program),
 //              after the cgroups module made it (it comes first in loadModules)
 
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -71,7 +71,7 @@ export const securityModule: ContainerModule = {
     }
   },
 
-  prepare(config) {
+  setup(config) {
     const rules = config.Runtime.security?.deviceRules;
     if (!rules) return;
     const target = deviceCgroupTarget(config.Extensions.cgroup);

@@ -1,6 +1,7 @@
 // Starting a container's process: the monitor is spawned, clones the container, and this CLI
-// places the new pid (module `attach` hooks: network) before saying "go". See the protocol
-// diagram in cshim/monitor.c. Used by `run`, `start` and `restart`.
+// makes its cgroups while the container's init boots (module `setup` hooks; "cgroups" tells init
+// they exist), then places the new pid (module `attach` hooks: early cgroups, network) before
+// saying "go". See the protocol diagram in cshim/monitor.c. Used by `run`, `start`, `restart`.
 
 import { existsSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
@@ -62,7 +63,6 @@ function monitorArgs(globals: Globals, config: ContainerConfig, io: StartIO): st
   for (const ns of config.Runtime.joinNamespaces) args.push("--join-ns", ns);
   const oom = config.Extensions.oomFile;
   if (typeof oom === "string") args.push("--oom-file", oom);
-  for (const f of (config.Extensions.cgroupEarlyProcs as string[] | undefined) ?? []) args.push("--cgroup-early", f);
   if (io.attach) args.push("--attach");
   if (config.Runtime.tty) args.push("--tty");
   // -i without an attached stdin (run -d -i, start): a pipe that `attach` can write to later
@@ -121,6 +121,10 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
         closeQuietly(syncChild);
       }
 
+      // init's runtime boots meanwhile (the longest step of a start): make its cgroups now
+      await runHook(modules, "setup", "release", config, ctx);
+      store.writeConfig(config);
+      sync.write("cgroups\n");
       const first = control.readLineSync(STARTUP_TIMEOUT_MS);
       if (!first?.startsWith("pid ")) throw new HostError(`container monitor failed: ${first?.replace(/^error /, "") ?? "exited before starting the container"}`);
       const [, p, m] = first.split(" ");
