@@ -95,7 +95,8 @@ const BUFFERED_BLOB = 16 << 20;
 
 function decompressWhole(blob: Buffer, compression: "gzip" | "zstd" | "none"): Uint8Array {
   try {
-    if (compression === "gzip") return Bun.gunzipSync(blob);
+    // libdeflate (in Bun) inflates a whole buffer ~1.5× faster than zlib
+    if (compression === "gzip") return Bun.gunzipSync(blob, { library: "libdeflate" });
     if (compression === "zstd") return Bun.zstdDecompressSync(blob);
     return blob;
   } catch (e) {
@@ -204,79 +205,94 @@ async function pullInto(
   let configBytes: Buffer | undefined;
   let downloaded = false;
   let config: ImageConfig;
-  if (existing && existing.config.rootfs.diff_ids.every((d) => hasLayer(store.layersDir, d))) {
-    config = existing.config;
-  } else {
-    const res = await client.getBlob(configDesc.digest);
-    configBytes = Buffer.from(await readAll(res.body, client.idleMs, `config ${configDesc.digest}`, MAX_CONFIG));
-    const got = sha256(configBytes);
-    if (got !== configDesc.digest) throw new DigestMismatchError(`config ${configDesc.digest}: digest mismatch: the registry sent content with digest ${got}`);
-    try {
-      config = JSON.parse(configBytes.toString("utf8"));
-    } catch {
-      throw new RegistryError(`config ${configDesc.digest}: not JSON`);
-    }
-  }
-  if (explicit) {
-    const have = normalizePlatform({ os: config.os, architecture: config.architecture, variant: (config as { variant?: string }).variant });
-    if (have.os !== want.os || have.architecture !== want.architecture)
-      throw new NotFoundError(`image ${ref.path} was found but does not match the specified platform: wanted ${platformString(want)}, actual: ${platformString(have)}`);
-  }
-  const diffIds = config.rootfs?.diff_ids ?? [];
-  if (diffIds.length !== manifest.layers.length)
-    throw new RegistryError(`manifest lists ${manifest.layers.length} layers but the config lists ${diffIds.length} diff ids`);
-  for (const l of manifest.layers)
-    if (!layerCompression(l.mediaType)) throw new RegistryError(`layer ${l.digest}: unsupported media type ${l.mediaType}`);
-
-  if (configBytes) {
-    downloaded = true;
-    const todo: number[] = [];
-    manifest.layers.forEach((l, i) => {
-      if (hasLayer(store.layersDir, diffIds[i])) progress.update(shortDigest(l.digest), "Already exists");
-      else { progress.update(shortDigest(l.digest), "Pulling fs layer"); todo.push(i); added.push(diffIds[i]); }
-    });
-    // the same layer listed twice is fetched once
-    const seen = new Set<string>();
-    const unique = todo.filter((i) => !seen.has(diffIds[i]) && seen.add(diffIds[i]));
-    await limited(concurrency, unique, async (i) => {
-      if (signal.aborted) throw signal.reason;
-      const desc = manifest.layers[i];
-      const label = shortDigest(desc.digest);
-      const res = await client.getBlob(desc.digest);
-      const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
-      const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));
-      const compression = layerCompression(desc.mediaType)!;
-      if (desc.size <= BUFFERED_BLOB) {
-        // small blob: verified whole before a byte of it is unpacked, decompressed in one call
-        const parts: Uint8Array[] = [];
-        for await (const c of chunks) parts.push(c);
-        progress.update(label, "Extracting");
-        let tar: Uint8Array;
-        try {
-          tar = decompressWhole(Buffer.concat(parts), compression);
-        } catch (e) {
-          throw new RegistryError(`layer ${desc.digest}: ${(e as Error).message}`);
-        }
-        await unpackLayer(store.layersDir, (async function* () { yield tar; })(), diffIds[i]);
-      } else {
-        try {
-          await unpackLayer(store.layersDir, uncompressed(chunks, compression), diffIds[i]);
-        } catch (e) {
-          // the decompressor meets a corrupt blob before its digest can be checked
-          if (e instanceof MydockerError) throw e;
-          throw new RegistryError(`layer ${desc.digest}: cannot decompress (${compression}): ${(e as Error).message}`);
-        }
+  // the first layers' requests go out together with the config's instead of after it (a round
+  // trip each); a layer the config then shows to be present has its response dropped unread
+  const early = new Map<string, Promise<Response>>();
+  try {
+    if (existing && existing.config.rootfs.diff_ids.every((d) => hasLayer(store.layersDir, d))) {
+      config = existing.config;
+    } else {
+      for (const l of manifest.layers) {
+        if (early.size >= concurrency) break;
+        if (!early.has(l.digest)) early.set(l.digest, client.getBlob(l.digest));
       }
-      progress.update(label, "Pull complete");
+      for (const p of early.values()) p.catch(() => {}); // awaited below, or dropped
+      const res = await client.getBlob(configDesc.digest);
+      configBytes = Buffer.from(await readAll(res.body, client.idleMs, `config ${configDesc.digest}`, MAX_CONFIG));
+      const got = sha256(configBytes);
+      if (got !== configDesc.digest) throw new DigestMismatchError(`config ${configDesc.digest}: digest mismatch: the registry sent content with digest ${got}`);
+      try {
+        config = JSON.parse(configBytes.toString("utf8"));
+      } catch {
+        throw new RegistryError(`config ${configDesc.digest}: not JSON`);
+      }
+    }
+    if (explicit) {
+      const have = normalizePlatform({ os: config.os, architecture: config.architecture, variant: (config as { variant?: string }).variant });
+      if (have.os !== want.os || have.architecture !== want.architecture)
+        throw new NotFoundError(`image ${ref.path} was found but does not match the specified platform: wanted ${platformString(want)}, actual: ${platformString(have)}`);
+    }
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    if (diffIds.length !== manifest.layers.length)
+      throw new RegistryError(`manifest lists ${manifest.layers.length} layers but the config lists ${diffIds.length} diff ids`);
+    for (const l of manifest.layers)
+      if (!layerCompression(l.mediaType)) throw new RegistryError(`layer ${l.digest}: unsupported media type ${l.mediaType}`);
+
+    if (configBytes) {
+      downloaded = true;
+      const todo: number[] = [];
+      manifest.layers.forEach((l, i) => {
+        if (hasLayer(store.layersDir, diffIds[i])) progress.update(shortDigest(l.digest), "Already exists");
+        else { progress.update(shortDigest(l.digest), "Pulling fs layer"); todo.push(i); added.push(diffIds[i]); }
+      });
+      // the same layer listed twice is fetched once
+      const seen = new Set<string>();
+      const unique = todo.filter((i) => !seen.has(diffIds[i]) && seen.add(diffIds[i]));
+      await limited(concurrency, unique, async (i) => {
+        if (signal.aborted) throw signal.reason;
+        const desc = manifest.layers[i];
+        const label = shortDigest(desc.digest);
+        const pending = early.get(desc.digest);
+        early.delete(desc.digest);
+        const res = await (pending ?? client.getBlob(desc.digest));
+        const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
+        const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));
+        const compression = layerCompression(desc.mediaType)!;
+        if (desc.size <= BUFFERED_BLOB) {
+          // small blob: verified whole before a byte of it is unpacked, decompressed in one call
+          const parts: Uint8Array[] = [];
+          for await (const c of chunks) parts.push(c);
+          progress.update(label, "Extracting");
+          let tar: Uint8Array;
+          try {
+            tar = decompressWhole(Buffer.concat(parts), compression);
+          } catch (e) {
+            throw new RegistryError(`layer ${desc.digest}: ${(e as Error).message}`);
+          }
+          await unpackLayer(store.layersDir, (async function* () { yield tar; })(), diffIds[i]);
+        } else {
+          try {
+            await unpackLayer(store.layersDir, uncompressed(chunks, compression), diffIds[i]);
+          } catch (e) {
+            // the decompressor meets a corrupt blob before its digest can be checked
+            if (e instanceof MydockerError) throw e;
+            throw new RegistryError(`layer ${desc.digest}: cannot decompress (${compression}): ${(e as Error).message}`);
+          }
+        }
+        progress.update(label, "Pull complete");
+      });
+    }
+    progress.finish();
+    store.locked(() => {
+      if (configBytes) store.addImageConfigBytes(configBytes);
+      else if (!existsSync(`${store.dir}/imagedb/${id.slice(7)}.json`)) throw new NotFoundError(`image ${id} vanished during the pull`);
+      if (tag) store.setTag(`${ref.domain}/${ref.path}:${tag}`, id);
+      addRepoDigest(store.dir, `${ref.domain}/${ref.path}`, topDigest, id);
+      addBlobSums(store.dir, manifest.layers.map((l, i) => ({ diffId: diffIds[i], blob: { digest: l.digest, size: l.size, mediaType: l.mediaType } })));
     });
+  } finally {
+    // requests that went out early for layers found present, or before a failure
+    for (const p of early.values()) p.then((r) => r.body?.cancel(), () => {});
   }
-  progress.finish();
-  store.locked(() => {
-    if (configBytes) store.addImageConfigBytes(configBytes);
-    else if (!existsSync(`${store.dir}/imagedb/${id.slice(7)}.json`)) throw new NotFoundError(`image ${id} vanished during the pull`);
-    if (tag) store.setTag(`${ref.domain}/${ref.path}:${tag}`, id);
-    addRepoDigest(store.dir, `${ref.domain}/${ref.path}`, topDigest, id);
-    addBlobSums(store.dir, manifest.layers.map((l, i) => ({ diffId: diffIds[i], blob: { digest: l.digest, size: l.size, mediaType: l.mediaType } })));
-  });
   return { id, digest: topDigest, downloaded };
 }
