@@ -3,8 +3,8 @@
 // stream exactly the layer blobs it needs, in the order it needs them, straight from the file.
 
 import { createReadStream, readSync } from "node:fs";
-import { Header } from "tar/header"; // just the header codec: the package index pulls in zlib and streams (~4 ms to load)
 import { InvalidInputError } from "../errors";
+import { BLOCK, decodeHeader, isZeroBlock } from "./tar-header";
 import { parsePax } from "./tar-reader";
 
 export interface TarMember {
@@ -15,7 +15,6 @@ export interface TarMember {
   linkpath: string;
 }
 
-const BLOCK = 512;
 
 export function normaliseMemberName(name: string): string {
   return name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "");
@@ -38,16 +37,16 @@ export function indexTar(fd: number): Map<string, TarMember> {
     const n = readSync(fd, block, 0, BLOCK, off);
     if (n === 0) break;
     if (n < BLOCK) throw new InvalidInputError("archive is truncated");
-    if (block.every((b) => b === 0)) {
+    if (isZeroBlock(block)) {
       off += BLOCK;
       if (++zeros >= 2) break;
       continue;
     }
     zeros = 0;
-    const h = new Header(block);
+    const h = decodeHeader(block);
     if (!h.cksumValid) throw new InvalidInputError("archive has an invalid tar header (bad checksum); is it a tar archive?");
-    const flag = block[156] === 0 ? "0" : String.fromCharCode(block[156]);
-    let size = h.size ?? 0;
+    const flag = h.flag;
+    let size = h.size;
     const dataAt = off + BLOCK;
     if (flag === "x" || flag === "g") {
       if (flag === "x") pax = { ...pax, ...parsePax(readBody(dataAt, size)) };
@@ -59,9 +58,9 @@ export function indexTar(fd: number): Map<string, TarMember> {
     } else {
       pax = { ...globalPax, ...pax };
       if (typeof pax.size === "string") size = Number(pax.size);
-      const name = normaliseMemberName(longName ?? (typeof pax.path === "string" ? pax.path : h.path ?? ""));
-      const linkpath = longLink ?? (typeof pax.linkpath === "string" ? pax.linkpath : h.linkpath ?? "");
-      members.set(name, { name, type: h.type ?? "File", offset: dataAt, size, linkpath });
+      const name = normaliseMemberName(longName ?? (typeof pax.path === "string" ? pax.path : h.path));
+      const linkpath = longLink ?? (typeof pax.linkpath === "string" ? pax.linkpath : h.linkpath);
+      members.set(name, { name, type: h.type, offset: dataAt, size, linkpath });
       pax = {};
       longName = longLink = null;
     }

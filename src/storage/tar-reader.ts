@@ -1,10 +1,10 @@
 // A synchronous, streaming tar reader: feed it bytes as they arrive, it calls the sink for each
-// entry and its data. Header blocks are decoded by the `tar` package's Header (ustar, GNU base-256
-// numbers, prefix field); pax extended headers (including SCHILY.xattr.*) and GNU long names are
-// handled here, because extraction needs the xattrs that tar's own Pax class drops.
+// entry and its data. Header blocks are decoded by tar-header.ts (ustar, GNU base-256 numbers,
+// prefix field); pax extended headers (including SCHILY.xattr.*) and GNU long names are handled
+// here, because extraction needs the xattrs that the `tar` package's own Pax class drops.
 
-import { Header } from "tar/header"; // just the header codec: the package index pulls in zlib and streams (~4 ms to load)
 import { InvalidInputError } from "../errors";
+import { BLOCK, decodeHeader, isZeroBlock } from "./tar-header";
 
 export type EntryType = "File" | "OldFile" | "ContiguousFile" | "Link" | "SymbolicLink" |
   "CharacterDevice" | "BlockDevice" | "Directory" | "FIFO" | string;
@@ -29,9 +29,10 @@ export interface TarSink {
   entryEnd(): void;
 }
 
-const BLOCK = 512;
 
 type PaxValues = Record<string, string | Buffer>;
+/** No pax records (shared, never written to). */
+const NO_PAX: PaxValues = Object.freeze({}) as PaxValues;
 
 /** Parses a pax extended header body: records "LEN key=value\n". Values stay bytes for xattrs. */
 export function parsePax(body: Buffer): PaxValues {
@@ -59,8 +60,8 @@ export class TarReader {
   private remaining = 0; // data bytes left in the current entry
   private padding = 0;   // zero bytes after the data, up to a block boundary
   private meta: { kind: string; chunks: Buffer[]; size: number } | null = null;
-  private pax: PaxValues = {};
-  private globalPax: PaxValues = {};
+  private pax: PaxValues = NO_PAX;
+  private globalPax: PaxValues = NO_PAX;
   private longPath: string | null = null;
   private longLink: string | null = null;
   private inEntry = false;
@@ -109,8 +110,8 @@ export class TarReader {
       const body = Buffer.concat(this.meta.chunks);
       const kind = this.meta.kind;
       this.meta = null;
-      if (kind === "x") Object.assign(this.pax, parsePax(body));
-      else if (kind === "g") Object.assign(this.globalPax, parsePax(body));
+      if (kind === "x") this.pax = { ...this.pax, ...parsePax(body) };
+      else if (kind === "g") this.globalPax = { ...this.globalPax, ...parsePax(body) };
       else if (kind === "L") this.longPath = body.toString("utf8").replace(/\0.*$/s, "");
       else if (kind === "K") this.longLink = body.toString("utf8").replace(/\0.*$/s, "");
     } else if (this.inEntry) {
@@ -122,41 +123,41 @@ export class TarReader {
   private lastSize = 0;
 
   private header(block: Buffer): void {
-    if (block.every((b) => b === 0)) {
+    if (isZeroBlock(block)) {
       if (++this.zeroBlocks >= 2) this.ended = true;
       return;
     }
     this.zeroBlocks = 0;
-    const h = new Header(block);
+    const h = decodeHeader(block);
     if (!h.cksumValid) throw new InvalidInputError("archive has an invalid tar header (bad checksum)");
-    const typeKey = String(block[156] === 0 ? "0" : String.fromCharCode(block[156]));
-    let size = h.size ?? 0;
-    if (["x", "g", "L", "K"].includes(typeKey)) {
-      this.meta = { kind: typeKey, chunks: [], size };
+    let size = h.size;
+    if (h.flag === "x" || h.flag === "g" || h.flag === "L" || h.flag === "K") {
+      this.meta = { kind: h.flag, chunks: [], size };
       this.lastSize = size;
       this.remaining = size;
       if (size === 0) this.finishData();
       return;
     }
-    const pax = { ...this.globalPax, ...this.pax };
+    // most archives have no pax records at all: skip the merging then
+    const pax = this.pax === NO_PAX && this.globalPax === NO_PAX ? NO_PAX : { ...this.globalPax, ...this.pax };
     if (typeof pax.size === "string") size = Number(pax.size);
     const xattrs: Record<string, Buffer> = {};
-    for (const [k, v] of Object.entries(pax)) if (k.startsWith("SCHILY.xattr.")) xattrs[k.slice(13)] = v as Buffer;
+    if (pax !== NO_PAX) for (const [k, v] of Object.entries(pax)) if (k.startsWith("SCHILY.xattr.")) xattrs[k.slice(13)] = v as Buffer;
     const num = (k: string, d: number) => (typeof pax[k] === "string" ? Number(pax[k]) : d);
     const entry: TarEntry = {
-      path: this.longPath ?? (typeof pax.path === "string" ? pax.path : h.path ?? ""),
-      linkpath: this.longLink ?? (typeof pax.linkpath === "string" ? pax.linkpath : h.linkpath ?? ""),
+      path: this.longPath ?? (typeof pax.path === "string" ? pax.path : h.path),
+      linkpath: this.longLink ?? (typeof pax.linkpath === "string" ? pax.linkpath : h.linkpath),
       type: h.type,
-      mode: (h.mode ?? 0o644) & 0o7777,
-      uid: num("uid", h.uid ?? 0),
-      gid: num("gid", h.gid ?? 0),
+      mode: h.mode & 0o7777,
+      uid: num("uid", h.uid),
+      gid: num("gid", h.gid),
       size,
-      mtime: num("mtime", h.mtime ? h.mtime.getTime() / 1000 : 0),
-      devmajor: h.devmaj ?? 0,
-      devminor: h.devmin ?? 0,
+      mtime: num("mtime", h.mtime),
+      devmajor: h.devmajor,
+      devminor: h.devminor,
       xattrs,
     };
-    this.pax = {};
+    this.pax = NO_PAX;
     this.longPath = this.longLink = null;
     // Only regular files carry data in a layer; a size on anything else is skipped, not written.
     const carriesData = ["File", "OldFile", "ContiguousFile"].includes(entry.type);
