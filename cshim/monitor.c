@@ -5,6 +5,8 @@
  *   spawn shim ───────────────────────▶ fork, setsid, fork (detached)
  *                                      listen on DIR/attach.sock (attach.c)
  *                                      clone(CLONE_NEW*) ───────────────▶ exec `mydocker _init ID`
+ *   (run: spawned before the record is written, see early-start.ts)
+ *   "config" on the sync fd once the record is complete ─────────────────▶ (Bun boots, then waits)
  *   cgroups made (while init boots); "cgroups" on the sync fd ───────────▶ (Bun: mounts, pivot_root…)
  *   ◀──────────── "pid PID MONITORPID" (control fd)
  *                                      -t: ◀──── pty master (console socket, fd 4 of init) ──
@@ -25,7 +27,7 @@
  * holds for `attach` (run -d -i: --stdin-pipe), or the pty slave (-t, set up by init).
  * On a restart policy the monitor starts the container again itself, running
  * `mydocker _prestart ID PID` (cgroup/network/state for the new pid; the cgroups are still
- * there) in place of the CLI, then says "cgroups" and "go" itself. */
+ * there) in place of the CLI, saying "config", "cgroups" and "go" itself. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -314,7 +316,9 @@ static void run_once(int first, struct run_result *r) {
   }
 
   if (sync_parent >= 0) {
-    /* a restart: the helper places the new pid (cgroup, network, state), then we say go */
+    /* a restart: the record and the cgroups are there; init builds the container while the helper
+     * places the new pid (network, state), then we say go */
+    write_all(sync_parent, "config\n", 7);
     char pidstr[16];
     snprintf(pidstr, sizeof pidstr, "%d", (int)child);
     char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_prestart", (char *)o.id, pidstr, NULL};

@@ -45,6 +45,17 @@ export function resourceFlagValues(raw: Record<string, unknown>): ResourceFlagVa
   return out as ResourceFlagValues;
 }
 
+/** Where a container's cgroup goes (--cgroup-parent as given, or mydocker's own parent). */
+export function plannedCgroup(parentFlag: string, id: string): { record: CgroupRecord; prune: string[] } {
+  const parent = normalizeCgroupParent(parentFlag) || DEFAULT_CGROUP_PARENT;
+  return { record: cgroupRecord(hostLayout(), `${parent}/${id}`), prune: parent === DEFAULT_CGROUP_PARENT ? [DEFAULT_CGROUP_PARENT] : [] };
+}
+
+/** The file the monitor counts OOM kills in, before the cgroup exists (an early start). */
+export function plannedOomFile(parentFlag: string, id: string): string | undefined {
+  return openCgroup(plannedCgroup(parentFlag, id).record).oomFile() ?? undefined;
+}
+
 export function printWarnings(warnings: string[]): void {
   for (const w of warnings) err(`WARNING: ${w}\n`);
 }
@@ -63,10 +74,8 @@ export const cgroupModule: ContainerModule = {
   },
 
   prepare(config) {
-    const parent = normalizeCgroupParent(config.HostConfig.CgroupParent) || DEFAULT_CGROUP_PARENT;
-    const record = cgroupRecord(hostLayout(), `${parent}/${config.Id}`);
+    const { record, prune } = plannedCgroup(config.HostConfig.CgroupParent, config.Id);
     const cgroup = openCgroup(record);
-    const prune = parent === DEFAULT_CGROUP_PARENT ? [DEFAULT_CGROUP_PARENT] : [];
     config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
     config.Runtime.cgroupProcs = cgroup.procsFiles();
     // attach places the new process in these at once, while init is still starting: the

@@ -55,7 +55,21 @@ export function resolveCommand(img: Image, opts: CreateOptions): { entrypoint: s
 
 export { parseLogSize } from "./log-options";
 
-export async function createContainer(globals: Globals, opts: CreateOptions): Promise<ContainerConfig> {
+/** The namespaces a container's first process is cloned into (--network host and container:NAME keep the network one). */
+export function cloneFlagsFor(network: string): number {
+  let flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
+  if (network !== "host" && !network.startsWith("container:")) flags |= CLONE_NEWNET;
+  return flags;
+}
+
+/** A run whose monitor (and so init) was started before the record: see early-start.ts. */
+export interface EarlyContainer {
+  id: string;
+  /** Stops the monitor and removes the container's directory; idempotent. */
+  abandon(): void;
+}
+
+export async function createContainer(globals: Globals, opts: CreateOptions, early?: EarlyContainer): Promise<ContainerConfig> {
   const images = new ImageStore(globals.root);
   const store = new ContainerStore(globals.root);
   const ctx: ModuleContext = { globals, store };
@@ -79,12 +93,11 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   if (argv.length === 0) throw new ContainerCommandError("no command specified", 125);
   const ic = img.config.config ?? {};
 
-  const id = store.newId();
+  const id = early?.id ?? store.newId();
   const hostname = opts.hostname ?? id.slice(0, 12);
   const env = containerEnv(ic.Env ?? [], userEnv, hostname, opts.tty);
   const dir = store.containerDir(id);
-  let cloneFlags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
-  if (network !== "host" && !network.startsWith("container:")) cloneFlags |= CLONE_NEWNET;
+  const cloneFlags = cloneFlagsFor(network);
 
   const config: ContainerConfig = {
     Id: id,
@@ -165,7 +178,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
   const undoCtx: ModuleContext = { ...ctx, removeVolumes: true };
   let hooked = false;
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    if (!early) mkdirSync(dir, { mode: 0o700 }); // an early start made it for its monitor
     for (const d of ["upper", "work", "rootfs"]) mkdirSync(`${dir}/${d}`, { mode: 0o755 });
     // /etc/hostname, hosts and resolv.conf are written by the network module's create hook
     store.writeConfig(config);
@@ -174,6 +187,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions): Pr
     hooked = true;
     store.writeConfig(config); // modules may have recorded allocations
   } catch (e) {
+    early?.abandon(); // its monitor writes into dir: stopped first
     if (hooked) await runReleaseHook(modules, "remove", config, undoCtx);
     rmSync(dir, { recursive: true, force: true });
     store.releaseName(config.Name, id);

@@ -2,7 +2,9 @@
 // inside the new namespaces. It builds the container from its record, waits for the CLI's "go"
 // on fd 3 (the sync socket), and replaces itself with the user's command.
 //
-//   fd 3 protocol:  CLI → init  "cgroups\n"          (the container's cgroups exist: made while
+//   fd 3 protocol:  CLI → init  "config\n"           (the record is complete: `run` may start this
+//                                                   process before it exists, see early-start.ts)
+//                   CLI → init  "cgroups\n"          (the container's cgroups exist: made while
 //                                                   this runtime booted; joined at "go")
 //                   CLI → init  "go\n" or "go ROWS COLS\n"  (cgroup and network are in place;
 //                                                          -t: the user's window size)
@@ -117,6 +119,7 @@ export async function runInit(root: string, id: string): Promise<never> {
   let initFd = -1;
   let seccomp: Uint8Array | null = null;
   try {
+    if (waitFor("config") === null) process.exit(125);
     config = JSON.parse(readFileSync(`${root}/containers/${id}/config.json`, "utf8"));
     const spec = config.Runtime;
     if (spec.security) seccomp = readSeccompProgram(spec.security);

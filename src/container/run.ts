@@ -8,7 +8,8 @@ import { createContainer } from "./create";
 import { detachKeysArg } from "./detach-keys";
 import type { CreateOptions } from "./options";
 import { SignalProxy } from "./signal-proxy";
-import { startContainer } from "./start";
+import { startEarly } from "./early-start";
+import { startContainer, type StartIO } from "./start";
 import { ContainerStore } from "./store";
 import { assertInputIsTerminal, TerminalSession, userWindowSize } from "./terminal";
 
@@ -17,16 +18,24 @@ export async function attachOrDetach(globals: Globals, opts: CreateOptions): Pro
   const keys = opts.raw["detach-keys"];
   const detachKeys = detachKeysArg(typeof keys === "string" ? keys : undefined);
   if (!opts.detach) assertInputIsTerminal(opts.tty, stdin);
-  const config = await createContainer(globals, opts);
+  const interactiveTty = opts.tty && !opts.detach;
+  const io: StartIO = { stdin, attach: !opts.detach, detachKeys: interactiveTty ? detachKeys : undefined };
+  // the container's init boots while the record is made (early-start.ts)
+  const early = startEarly(globals, opts, io);
+  let config;
+  try {
+    config = await createContainer(globals, opts, early);
+  } catch (e) {
+    early?.abandon();
+    throw e;
+  }
   // raw mode before the start, so keys typed early are not echoed by the host's terminal
-  const terminal = opts.tty && !opts.detach ? new TerminalSession().begin(stdin) : undefined;
+  const terminal = interactiveTty ? new TerminalSession().begin(stdin) : undefined;
   try {
     const proxy = opts.detach ? undefined : new SignalProxy();
     let running;
     try {
-      running = await startContainer(globals, config.Id, {
-        stdin, attach: !opts.detach, size: terminal ? userWindowSize() : undefined, detachKeys: terminal ? detachKeys : undefined,
-      });
+      running = await startContainer(globals, config.Id, { ...io, size: terminal ? userWindowSize() : undefined }, early?.monitor);
     } catch (e) {
       proxy?.stop();
       if (opts.autoRemove) {

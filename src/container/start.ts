@@ -47,28 +47,105 @@ export function parseExitLine(line: string | null): ExitReport | null {
   return { exitCode: Number(code), signal: Number(sig), oomKilled: oom === "1", restarting: again === "1" };
 }
 
-function monitorArgs(globals: Globals, config: ContainerConfig, io: StartIO): string[] {
-  const dir = new ContainerStore(globals.root).containerDir(config.Id);
-  const log = config.HostConfig.LogConfig.Config;
+/** What the monitor is started with: read from the record, or (an early start, see
+ *  early-start.ts) worked out from the options before the record exists. */
+export interface MonitorPlan {
+  id: string;
+  cloneFlags: number;
+  joinNamespaces: string[];
+  logConfig: Record<string, string>;
+  restart: { Name: string; MaximumRetryCount: number };
+  oomFile?: string;
+  tty: boolean;
+  openStdin: boolean;
+}
+
+export function monitorPlan(config: ContainerConfig): MonitorPlan {
+  const oom = config.Extensions.oomFile;
+  return {
+    id: config.Id, cloneFlags: config.Runtime.cloneFlags, joinNamespaces: config.Runtime.joinNamespaces,
+    logConfig: config.HostConfig.LogConfig.Config, restart: config.HostConfig.RestartPolicy,
+    oomFile: typeof oom === "string" ? oom : undefined, tty: config.Runtime.tty, openStdin: !!config.Config.OpenStdin,
+  };
+}
+
+function monitorArgs(globals: Globals, plan: MonitorPlan, io: StartIO): string[] {
+  const dir = new ContainerStore(globals.root).containerDir(plan.id);
+  const log = plan.logConfig;
   const args = [
-    "--exe", globals.exe, "--root", globals.root, "--id", config.Id, "--dir", dir,
-    "--clone-flags", String(config.Runtime.cloneFlags),
+    "--exe", globals.exe, "--root", globals.root, "--id", plan.id, "--dir", dir,
+    "--clone-flags", String(plan.cloneFlags),
     "--log", `${dir}/json.log`,
     "--log-max-size", String(parseLogSize(log["max-size"] ?? "20m")),
     "--log-max-files", log["max-file"] ?? "5",
-    "--restart", config.HostConfig.RestartPolicy.Name,
-    "--restart-max", String(config.HostConfig.RestartPolicy.MaximumRetryCount),
+    "--restart", plan.restart.Name,
+    "--restart-max", String(plan.restart.MaximumRetryCount),
     "--control-fd", "3", "--sync-fd", "4",
   ];
-  for (const ns of config.Runtime.joinNamespaces) args.push("--join-ns", ns);
-  const oom = config.Extensions.oomFile;
-  if (typeof oom === "string") args.push("--oom-file", oom);
+  for (const ns of plan.joinNamespaces) args.push("--join-ns", ns);
+  if (plan.oomFile) args.push("--oom-file", plan.oomFile);
   if (io.attach) args.push("--attach");
-  if (config.Runtime.tty) args.push("--tty");
+  if (plan.tty) args.push("--tty");
   // -i without an attached stdin (run -d -i, start): a pipe that `attach` can write to later
-  else if (config.Config.OpenStdin && !io.stdin) args.push("--stdin-pipe");
+  else if (plan.openStdin && !io.stdin) args.push("--stdin-pipe");
   if (io.detachKeys) args.push("--detach-keys", io.detachKeys);
   return args;
+}
+
+/** A spawned monitor: its control channel, and the sync channel to the container's init. */
+export interface Monitor {
+  control: LineChannel;
+  sync: LineChannel;
+}
+
+/**
+ * Spawns the monitor, which clones the container's init at once; init boots and then waits for
+ * "config" on the sync channel. holdFds (published-port sockets) go to the monitor, which keeps
+ * them while the container lives; this process's copies are closed, also when the spawn fails.
+ */
+export function spawnMonitor(globals: Globals, plan: MonitorPlan, io: StartIO, holdFds: number[]): Monitor {
+  const [ctlParent, ctlChild] = socketpair();
+  const [syncParent, syncChild] = socketpair();
+  const control = new LineChannel(ctlParent, "container monitor");
+  const sync = new LineChannel(syncParent, "container's first process");
+  try {
+    // passed fds sit at 5, 6, … (after control and sync); the monitor closes them when the
+    // container is gone for good, before it reports the exit
+    const hold = holdFds.flatMap((_, i) => ["--hold-fd", String(5 + i)]);
+    spawnShim("monitor", [...monitorArgs(globals, plan, io), ...hold],
+      [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
+      [ctlChild, syncChild, ...holdFds]);
+  } catch (e) {
+    control.close();
+    sync.close();
+    throw e;
+  } finally {
+    // closed also when the spawn failed, so reading the control channel sees EOF at once
+    for (const fd of holdFds) closeQuietly(fd);
+    closeQuietly(ctlChild);
+    closeQuietly(syncChild);
+  }
+  return { control, sync };
+}
+
+/**
+ * Ends a monitor whose container never got its config (the start was given up before): its
+ * init is killed, and once the monitor reports the exit it is told that nothing is left for it
+ * to clean. Returns when the monitor has let go of the container.
+ */
+export function abandonMonitor(m: Monitor): void {
+  m.sync.close();
+  try {
+    for (;;) {
+      const line = m.control.readLineSync(10_000);
+      if (line === null || parseExitLine(line)) break;
+      if (line.startsWith("pid ")) kill(Number(line.split(" ")[1]), 9);
+    }
+    m.control.write("done\n");
+    // its end closes the channel: no process of this container outlives the failed command
+    while (m.control.readLineSync(10_000) !== null) { /* nothing more is expected */ }
+  } catch { /* the monitor is gone already */ }
+  m.control.close();
 }
 
 /**
@@ -76,20 +153,28 @@ function monitorArgs(globals: Globals, config: ContainerConfig, io: StartIO): st
  * container is left exited (its resources released) and a ContainerCommandError or
  * MydockerError carries the reason and exit code.
  */
-export async function startContainer(globals: Globals, id: string, io: StartIO): Promise<RunningContainer> {
+export async function startContainer(globals: Globals, id: string, io: StartIO, early?: Monitor): Promise<RunningContainer> {
   const store = new ContainerStore(globals.root);
   const ctx: ModuleContext = { globals, store, passFds: [] };
   return store.lockedAsync(id, async () => {
     const config = store.readConfig(id);
     const state = observe(store, id)!;
-    assertCan("start", state.Status, config.Name);
     const dir = store.containerDir(id);
-    if (state.Status === "exited") await releaseRuntime(globals, store, config); // a crashed monitor's leftovers
-    for (const f of ["exit.json", "manual-stop", "cleanup-claimed"]) rmSync(`${dir}/${f}`, { force: true });
-    const modules = await loadModules();
+    let modules;
+    try {
+      assertCan("start", state.Status, config.Name);
+      if (state.Status === "exited") await releaseRuntime(globals, store, config); // a crashed monitor's leftovers
+      for (const f of ["exit.json", "manual-stop", "cleanup-claimed"]) rmSync(`${dir}/${f}`, { force: true });
+      modules = await loadModules();
+    } catch (e) {
+      if (early) abandonMonitor(early);
+      throw e;
+    }
     try {
       await runHook(modules, "prepare", "release", config, ctx);
       try {
+        // an early monitor was spawned without them (early-start.ts never starts one for -p/-P)
+        if (early && ctx.passFds!.length) throw new HostError("internal: an early-started monitor cannot hold published ports");
         store.writeConfig(config);
       } catch (e) {
         await runReleaseHook(modules, "release", config, ctx);
@@ -97,30 +182,16 @@ export async function startContainer(globals: Globals, id: string, io: StartIO):
       }
     } catch (e) {
       for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
+      if (early) abandonMonitor(early);
       throw e;
     }
 
-    const [ctlParent, ctlChild] = socketpair();
-    const [syncParent, syncChild] = socketpair();
-    const control = new LineChannel(ctlParent, "container monitor");
-    const sync = new LineChannel(syncParent, "container's first process");
+    // the monitor holds its copies of passFds (published ports stay reserved exactly while it lives)
+    const { control, sync } = early ?? spawnMonitor(globals, monitorPlan(config), io, ctx.passFds!.splice(0));
     let pid = 0;
     try {
-      try {
-        // passed fds sit at 5, 6, … (after control and sync); the monitor closes them when the
-        // container is gone for good, before it reports the exit
-        const hold = ctx.passFds!.flatMap((_, i) => ["--hold-fd", String(5 + i)]);
-        spawnShim("monitor", [...monitorArgs(globals, config, io), ...hold],
-          [io.stdin ? "inherit" : "ignore", io.attach ? "inherit" : "ignore", io.attach ? "inherit" : "ignore"],
-          [ctlChild, syncChild, ...ctx.passFds!]);
-      } finally {
-        // the monitor holds its copies (published ports stay reserved exactly while it lives);
-        // closed also when the spawn failed, so reading the control channel sees EOF at once
-        for (const fd of ctx.passFds!.splice(0)) closeQuietly(fd);
-        closeQuietly(ctlChild);
-        closeQuietly(syncChild);
-      }
-
+      // the record is complete: init reads it and builds the container's filesystem
+      sync.write("config\n");
       // init's runtime boots meanwhile (the longest step of a start): make its cgroups now
       await runHook(modules, "setup", "release", config, ctx);
       store.writeConfig(config);

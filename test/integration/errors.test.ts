@@ -1,4 +1,6 @@
-// Bad input: one clear line on stderr, exit 125, and nothing created.
+// Bad input: one clear line on stderr, exit 125, and nothing created. `run` starts the container's
+// monitor and init before it has checked everything (early-start.ts): no process of theirs, and
+// no directory, may outlive the failed command.
 
 import { describe, expect, test } from "bun:test";
 import { BIN, IS_ROOT, useSandbox } from "./harness";
@@ -29,6 +31,7 @@ describe.skipIf(!IS_ROOT)("bad input", () => {
       expect(r.stderr.trim().split("\n").length).toBeLessThanOrEqual(2); // Docker adds "See '… --help'."
       expect(r.stdout).toBe("");
       expect(sb.containerIds().length).toBe(before);
+      expect(sb.leftovers()).toEqual([]);
     });
   }
 
@@ -39,6 +42,7 @@ describe.skipIf(!IS_ROOT)("bad input", () => {
     expect(r.code).toBe(125);
     expect(r.stderr).toContain('The container name "/taken" is already in use');
     expect(sb.containerIds().length).toBe(before);
+    expect(sb.leftovers()).toEqual([]);
     sb.ok(["rm", "taken"]);
   });
 
