@@ -30,11 +30,15 @@ export type Stdio = "inherit" | "ignore" | number;
 export function spawnShim(mode: "monitor" | "exec", args: string[], stdio: [Stdio, Stdio, Stdio], extraFds: number[]) {
   const memfd = shimFd();
   const execSlot = 3 + extraFds.length;
-  return Bun.spawn([`/proc/self/fd/${execSlot}`, mode, ...args], {
+  const proc = Bun.spawn([`/proc/self/fd/${execSlot}`, mode, ...args], {
     stdio: [...stdio, ...extraFds, memfd] as any,
     env: {},
     argv0: "mydocker-shim",
+    // the monitor outlives this CLI: its own session, and this process never waits for it
+    detached: mode === "monitor",
   });
+  if (mode === "monitor") proc.unref();
+  return proc;
 }
 
 export function closeQuietly(fd: number): void {
