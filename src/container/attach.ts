@@ -31,8 +31,8 @@ export async function waitAttached(globals: Globals, running: RunningContainer, 
     running.control.close();
     return code ?? 0;
   }
-  const result = await cleanupExited(globals, running.config.Id);
-  running.control.write("done\n");
+  const result = await cleanupExited(globals, running.config.Id, { leaveTrash: true });
+  running.control.write(result.trash ? "done trash\n" : "done\n");
   running.control.close();
   if (code === undefined) {
     code = result.state?.ExitCode ?? observe(new ContainerStore(globals.root), running.config.Id)?.ExitCode ?? 255;

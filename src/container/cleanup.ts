@@ -12,6 +12,8 @@ import { ContainerStore } from "./store";
 export interface CleanupResult {
   state?: ContainerState;
   removed: boolean;
+  /** The record's directory was left renamed for the monitor to remove ("done trash"). */
+  trash?: boolean;
   errors: Error[];
 }
 
@@ -22,20 +24,21 @@ export async function releaseRuntime(globals: Globals, store: ContainerStore, co
 }
 
 /** Deletes a container record after releasing everything it holds. Call under its lock. */
-export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig, opts: { removeVolumes?: boolean } = {}): Promise<Error[]> {
+export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig, opts: { removeVolumes?: boolean; leaveTrash?: boolean } = {}): Promise<{ errors: Error[]; trash: boolean }> {
   const ctx: ModuleContext = { globals, store, removeVolumes: opts.removeVolumes };
   const modules = await loadModules();
   const errors = await runReleaseHook(modules, "release", config, ctx);
   errors.push(...(await runReleaseHook(modules, "remove", config, ctx)));
-  store.deleteRecord(config.Id, config.Name);
-  return errors;
+  const trash = store.deleteRecord(config.Id, config.Name, { leaveTrash: opts.leaveTrash });
+  return { errors, trash };
 }
 
 /**
  * The exit path: settle state, release, and remove when AutoRemove. With `keepRecord`, --rm is
- * not applied (a caller that still needs the record removes it itself).
+ * not applied (a caller that still needs the record removes it itself); with `leaveTrash` the
+ * removed record's directory is left for the monitor (an attached run that says "done trash").
  */
-export async function cleanupExited(globals: Globals, id: string, opts: { keepRecord?: boolean } = {}): Promise<CleanupResult> {
+export async function cleanupExited(globals: Globals, id: string, opts: { keepRecord?: boolean; leaveTrash?: boolean } = {}): Promise<CleanupResult> {
   const store = new ContainerStore(globals.root);
   if (!existsSync(`${store.containerDir(id)}/config.json`)) return { removed: true, errors: [] };
   return store.lockedAsync(id, async (): Promise<CleanupResult> => {
@@ -47,7 +50,10 @@ export async function cleanupExited(globals: Globals, id: string, opts: { keepRe
     if (state && state.Status !== "exited" && state.Status !== "created" && state.Status !== "dead") {
       return { state, removed: false, errors: [] }; // running again (restarted): nothing to release
     }
-    if (autoRemove) return { state, removed: true, errors: await deleteContainer(globals, store, config) };
+    if (autoRemove) {
+      const { errors, trash } = await deleteContainer(globals, store, config, { leaveTrash: opts.leaveTrash });
+      return { state, removed: true, trash, errors };
+    }
     const errors = await releaseRuntime(globals, store, config);
     rmSync(`${store.containerDir(id)}/cleanup-claimed`, { force: true });
     return { state, removed: false, errors };

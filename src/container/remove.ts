@@ -45,7 +45,7 @@ export async function removeContainer(globals: Globals, ref: string, force: bool
   }
   await store.lockedAsync(id, async () => {
     if (!existsSync(`${store.containerDir(id)}/config.json`)) return; // removed meanwhile (--rm)
-    const errors = await deleteContainer(globals, store, store.readConfig(id), { removeVolumes });
+    const { errors } = await deleteContainer(globals, store, store.readConfig(id), { removeVolumes });
     if (errors.length) throw errors[0];
   });
 }

@@ -2,7 +2,7 @@
 // and the per-container lock. Names are claimed by creating containers/.names/<name> with
 // O_EXCL, so two concurrent `run --name x` can never both win, without a global lock.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
 import { generateName, validateName } from "./names";
@@ -114,9 +114,34 @@ export class ContainerStore {
     return withLockAsync(`${this.containerDir(id)}/lock`, fn);
   }
 
-  /** Deletes the record and its name. The caller has released every resource first. */
-  deleteRecord(id: string, name: string): void {
+  /**
+   * Deletes the record and its name. The caller has released every resource first. The
+   * directory is renamed out of sight (.trash-ID) at once; with leaveTrash its removal is left to
+   * the container's monitor (`run --rm`: "done trash"), and true says it was left.
+   */
+  deleteRecord(id: string, name: string, opts: { leaveTrash?: boolean } = {}): boolean {
     this.releaseName(name, id);
-    rmSync(this.containerDir(id), { recursive: true, force: true });
+    const trash = `${this.dir}/.trash-${id}`;
+    try {
+      renameSync(this.containerDir(id), trash);
+    } catch {
+      rmSync(this.containerDir(id), { recursive: true, force: true });
+      return false;
+    }
+    if (opts.leaveTrash) return true;
+    rmSync(trash, { recursive: true, force: true });
+    this.sweepTrash();
+    return false;
+  }
+
+  /** Removes what a monitor was to remove but did not (it was killed): trash over a minute old. */
+  private sweepTrash(): void {
+    const now = Date.now();
+    for (const n of readdirSync(this.dir)) {
+      if (!n.startsWith(".trash-")) continue;
+      try {
+        if (now - statSync(`${this.dir}/${n}`).ctimeMs > 60_000) rmSync(`${this.dir}/${n}`, { recursive: true, force: true });
+      } catch { /* removed meanwhile */ }
+    }
   }
 }

@@ -2,7 +2,8 @@
 // nothing is left behind. Everything goes through the compiled binary on the real kernel.
 
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 describe.skipIf(!IS_ROOT)("run (foreground)", () => {
@@ -136,9 +137,13 @@ describe.skipIf(!IS_ROOT)("run (foreground)", () => {
     expect(sb.containerIds().length).toBe(before);
   });
 
-  test("a foreground run leaves no mount, process or record behind", () => {
-    sb.ok(["run", "--rm", "busybox", "true"]);
+  test("a foreground run leaves no mount, process or record behind", async () => {
+    sb.ok(["run", "--rm", "busybox", "sh", "-c", "echo data > /written"]);
     expect(sb.leftovers()).toEqual([]);
     expect(readFileSync("/proc/self/mountinfo", "utf8")).not.toContain(sb.root);
+    // the record's directory was renamed out of sight at once; the monitor removes it, upper
+    // layer and all, before it exits
+    const dirs = () => readdirSync(join(sb.root, "containers")).filter((n) => n !== ".names");
+    expect(await eventually(() => dirs().length === 0, 3000)).toBe(true);
   });
 });
