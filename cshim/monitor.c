@@ -32,7 +32,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -231,12 +230,6 @@ static void on_control(const char *line, void *done) {
   else resize_line(hub.master, line);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st; (void)flag; (void)ftw;
-  if (remove(path) < 0 && errno != ENOENT) { /* what is left is swept by a later rm */ }
-  return 0;
-}
-
 /* `run --rm`: the CLI renamed the container's directory to ROOT/containers/.trash-ID (so it is
  * gone for every other command) and left its removal to us: on these disks unlinking a dozen
  * freshly written files costs ~5 ms, which the CLI's exit no longer waits for. Depth first,
@@ -246,7 +239,7 @@ static void remove_trash(void) {
   if (!slash) return;
   char trash[4200];
   snprintf(trash, sizeof trash, "%.*s/.trash-%s", (int)(slash - o.dir), o.dir, o.id);
-  nftw(trash, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  remove_tree(trash);
 }
 
 /* Reads control lines from the CLI ("resize ROWS COLS", "done", "done trash"); returns 1 after

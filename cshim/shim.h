@@ -93,5 +93,7 @@ void hub_close(struct hub *h, const char *dir);
 int monitor_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
 int tini_main(int argc, char **argv);
+int rmtree_main(int argc, char **argv);
+void remove_tree(const char *path);
 
 #endif

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -46,6 +48,25 @@ void rfc3339_now(char *out, size_t outlen) {
   gmtime_r(&ts.tv_sec, &tm);
   size_t n = strftime(out, outlen, "%Y-%m-%dT%H:%M:%S", &tm);
   snprintf(out + n, outlen - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st; (void)flag; (void)ftw;
+  if (remove(path) < 0 && errno != ENOENT) { /* what is left is swept by a later rm */ }
+  return 0;
+}
+
+/* rm -rf: depth first, never following a symlink nor crossing into another mount. */
+void remove_tree(const char *path) {
+  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* `mydocker-shim rmtree PATH`: a deleted container's directory, renamed to containers/.trash-ID,
+ * removed after the command that deleted it has returned (spawned detached by store.ts). */
+int rmtree_main(int argc, char **argv) {
+  if (argc != 1 || !strstr(argv[0], "/.trash-")) die("usage: mydocker-shim rmtree ROOT/containers/.trash-ID");
+  remove_tree(argv[0]);
+  return 0;
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len) {

@@ -27,17 +27,17 @@ export type Stdio = "inherit" | "ignore" | number;
  * Spawns `mydocker-shim <mode> args…` with stdio and extra fds placed at 3, 4, …; the shim's
  * image is the memfd, passed as the last fd and executed through /proc/self/fd/N.
  */
-export function spawnShim(mode: "monitor" | "exec", args: string[], stdio: [Stdio, Stdio, Stdio], extraFds: number[]) {
+export function spawnShim(mode: "monitor" | "exec" | "rmtree", args: string[], stdio: [Stdio, Stdio, Stdio], extraFds: number[]) {
   const memfd = shimFd();
   const execSlot = 3 + extraFds.length;
   const proc = Bun.spawn([`/proc/self/fd/${execSlot}`, mode, ...args], {
     stdio: [...stdio, ...extraFds, memfd] as any,
     env: {},
     argv0: "mydocker-shim",
-    // the monitor outlives this CLI: its own session, and this process never waits for it
-    detached: mode === "monitor",
+    // the monitor (and a tree removal) outlive this CLI: their own session, never waited for
+    detached: mode !== "exec",
   });
-  if (mode === "monitor") proc.unref();
+  if (mode !== "exec") proc.unref();
   return proc;
 }
 

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
 import { generateName, validateName } from "./names";
+import { spawnShim } from "./shim";
 import type { ContainerConfig, ContainerState } from "./record";
 
 export class ContainerStore {
@@ -116,8 +117,9 @@ export class ContainerStore {
 
   /**
    * Deletes the record and its name. The caller has released every resource first. The
-   * directory is renamed out of sight (.trash-ID) at once; with leaveTrash its removal is left to
-   * the container's monitor (`run --rm`: "done trash"), and true says it was left.
+   * directory is renamed out of sight (.trash-ID) at once and removed after this command by the
+   * shim (`rmtree`); with leaveTrash its removal is left to the container's monitor instead
+   * (`run --rm`: "done trash"), and true says it was left.
    */
   deleteRecord(id: string, name: string, opts: { leaveTrash?: boolean } = {}): boolean {
     this.releaseName(name, id);
@@ -129,12 +131,18 @@ export class ContainerStore {
       return false;
     }
     if (opts.leaveTrash) return true;
-    rmSync(trash, { recursive: true, force: true });
     this.sweepTrash();
+    // removed by the shim after this command has returned (unlinking a dozen freshly written
+    // files costs ~5 ms on these disks); in-process if it cannot be started
+    try {
+      spawnShim("rmtree", [trash], ["ignore", "ignore", "ignore"], []);
+    } catch {
+      rmSync(trash, { recursive: true, force: true });
+    }
     return false;
   }
 
-  /** Removes what a monitor was to remove but did not (it was killed): trash over a minute old. */
+  /** Removes what a monitor or rmtree was to remove but did not (killed): trash over a minute old. */
   private sweepTrash(): void {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {

@@ -98,13 +98,14 @@ export class Sandbox {
   /**
    * What this sandbox left on the host: mounts under its root and processes naming it. The
    * default network's collector (`_network-gc`, started when its last container is removed)
-   * exits by itself about a second later, and a `run --rm` container's monitor removes the
-   * renamed record after its CLI has returned: both are waited for, not reported, unless they stay.
+   * exits by itself about a second later, and a deleted container's directory is removed after
+   * the command returned (by its monitor, or `mydocker-shim rmtree`): these are waited for, not
+   * reported, unless they stay.
    */
   leftovers(): string[] {
     for (let waited = 0; waited < 3000; waited += 50) {
       const found = this.leftoversNow();
-      if (found.length === 0 || !found.every((l) => l.includes(" _network-gc ") || l.includes("mydocker-shim monitor "))) return found;
+      if (found.length === 0 || !found.every((l) => /( _network-gc |mydocker-shim monitor |mydocker-shim rmtree )/.test(l))) return found;
       Bun.sleepSync(50);
     }
     return this.leftoversNow();
