@@ -9,7 +9,7 @@ export interface ListedContainer { config: ContainerConfig; state: ContainerStat
 
 export function listContainers(store: ContainerStore): ListedContainer[] {
   const out: ListedContainer[] = [];
-  for (const id of store.ids()) {
+  for (const id of store.candidateIds()) {
     try {
       const config = store.readConfig(id);
       const state = observe(store, id);

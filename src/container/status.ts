@@ -3,7 +3,7 @@
 // together with its start time and the boot id, so a reused pid or a reboot never shows a dead
 // container as running.
 
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { readJsonIfExists } from "../sys/fs";
 import { isSameProcess } from "../sys/proc";
 import type { ContainerState, ExitRecord } from "./record";
@@ -13,7 +13,9 @@ import type { ContainerStore } from "./store";
 export const EXIT_UNKNOWN = 255;
 
 export function readExit(store: ContainerStore, id: string): ExitRecord | undefined {
-  return readJsonIfExists<ExitRecord>(`${store.containerDir(id)}/exit.json`);
+  // a running container has none: a stat is cheaper than the error a failed read throws (ps)
+  const path = `${store.containerDir(id)}/exit.json`;
+  return existsSync(path) ? readJsonIfExists<ExitRecord>(path) : undefined;
 }
 
 /** Applies a recorded exit to a state (pure). */

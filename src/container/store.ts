@@ -69,8 +69,14 @@ export class ContainerStore {
 
   /** Ids of every container record (config.json present). */
   ids(): string[] {
+    return this.candidateIds().filter((n) => existsSync(`${this.dir}/${n}/config.json`));
+  }
+
+  /** Directories that may hold a record (an early start's holds none yet): for readers that
+   *  open config.json anyway and skip an ENOENT, one stat per container fewer. */
+  candidateIds(): string[] {
     if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir).filter((n) => n.length === 64 && existsSync(`${this.dir}/${n}/config.json`));
+    return readdirSync(this.dir).filter((n) => n.length === 64);
   }
 
   /** Resolves a name, full id or unique id prefix to an id. */
