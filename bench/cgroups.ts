@@ -81,8 +81,9 @@ export function cgroups(): SuiteResult {
       notes: [
         `cgroup work in process (${hostLayout().mode} host, every hierarchy): create + limits ${work.create.toFixed(2)} ms, remove ${work.destroy.toFixed(2)} ms (medians of 50). ` +
         `The two mydocker rows ran alternately (60 rounds); limits cost ${ab.diffs[1].toFixed(1)} ms (median of the per-round differences).`,
-        "The kernel's first cgroup migration of a process waits for an RCU grace period (5–13 ms here); the monitor pays it for the " +
-        "cgroups that do not charge start-up while init is still starting, so init's own join before execve is ~0.1–1 ms. " +
+        "The cgroups are made while the container's init boots (the start's `setup` step), and the kernel's first cgroup migration " +
+        "(an RCU grace period, 5–13 ms on the first machine) is paid by the CLI for the cgroups that do not charge start-up while init " +
+        "is still starting, so init's own join before execve is ~0.15 ms. " +
         "Interleaved A/B against a build without the cgroups module (2026-11-28): +3.1 ms median (+13.6 ms before the early placement).",
       ],
     };
