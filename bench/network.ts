@@ -24,8 +24,11 @@ function podmanPeer(): { run: (args: string) => string; cleanup: () => void } | 
   const dir = mkdtempSync(join(tmpdir(), "bench-podman-"));
   writeFileSync(join(dir, "containers.conf"), '[containers]\ndefault_ulimits = ["nofile=20000:20000","nproc=32768:32768"]\n');
   const p = `CONTAINERS_CONF=${dir}/containers.conf podman --root ${dir}/root --runroot ${dir}/run --runtime runc`;
-  const chainsBefore = new Set(sh("iptables-save").split("\n").filter((l) => /^:NETAVARK/.test(l)));
-  const linksBefore = sh("ip -o link show").includes(": podman0");
+  // netavark (podman0, NETAVARK-*) or CNI (cni-podman0, CNI-*), whichever this podman uses
+  const PODMAN_CHAIN = /^:(NETAVARK|CNI-)/;
+  const chainsBefore = new Set(sh("iptables-save").split("\n").filter((l) => PODMAN_CHAIN.test(l)));
+  const links = sh("ip -o link show");
+  const linksBefore = ["podman0", "cni-podman0"].filter((l) => links.includes(`: ${l}:`) || links.includes(`: ${l}@`));
   try {
     sh(`${REPO}/test/fixtures/busybox-rootfs.sh ${dir}/bb.tar && ${p} import ${dir}/bb.tar localhost/busybox >/dev/null 2>&1`);
   } catch {
@@ -36,16 +39,16 @@ function podmanPeer(): { run: (args: string) => string; cleanup: () => void } | 
     run: (args) => `${p} run --rm ${args} localhost/busybox true`,
     cleanup: () => {
       Bun.spawnSync(["bash", "-c", `${p} rm -a -f >/dev/null 2>&1; ${p} system reset -f >/dev/null 2>&1`]);
-      // netavark keeps its chains and bridge after its last container: remove what it added
+      // podman's network stack keeps its chains and bridge after its last container: remove what it added
       for (const table of ["nat", "filter"]) {
         const save = sh(`iptables-save -t ${table}`);
-        const mine = save.split("\n").filter((l) => /^:NETAVARK/.test(l) && !chainsBefore.has(l)).map((l) => l.slice(1).split(" ")[0]);
+        const mine = save.split("\n").filter((l) => PODMAN_CHAIN.test(l) && !chainsBefore.has(l)).map((l) => l.slice(1).split(" ")[0]);
         if (!mine.length) continue;
         const jumps = save.split("\n").filter((l) => l.startsWith("-A ") && mine.some((c) => l.includes(` -j ${c}`)) && !mine.some((c) => l.startsWith(`-A ${c} `)));
         const batch = [`*${table}`, ...jumps.map((l) => "-D" + l.slice(2)), ...mine.flatMap((c) => [`-F ${c}`]), ...mine.map((c) => `-X ${c}`), "COMMIT", ""].join("\n");
         Bun.spawnSync(["iptables-restore", "--noflush"], { stdin: Buffer.from(batch) });
       }
-      if (!linksBefore) Bun.spawnSync(["ip", "link", "del", "podman0"]);
+      for (const l of ["podman0", "cni-podman0"]) if (!linksBefore.includes(l)) Bun.spawnSync(["ip", "link", "del", l], { stderr: "ignore" });
       rmSync(dir, { recursive: true, force: true });
     },
   };
