@@ -16,6 +16,8 @@
 int tini_main(int argc, char **argv) {
   if (argc >= 1 && strcmp(argv[0], "--") == 0) { argc--; argv++; }
   if (argc < 1) die("init: no command given");
+  /* named before the fork: the command may read /proc/1/comm before this process runs again */
+  prctl(PR_SET_NAME, "mydocker-init");
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &old);
@@ -31,7 +33,6 @@ int tini_main(int argc, char **argv) {
     dprintf(2, "mydocker-init: exec %s failed: %s\n", argv[0], strerror(e));
     _exit(e == ENOENT ? 127 : 126);
   }
-  prctl(PR_SET_NAME, "mydocker-init");
   for (;;) {
     siginfo_t si;
     int sig = sigwaitinfo(&all, &si);
