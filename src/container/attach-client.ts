@@ -9,7 +9,7 @@ import { connectUnix, sendFds } from "../sys/socket";
 import { LineChannel } from "./channel";
 import { detachKeysArg } from "./detach-keys";
 import { SignalProxy } from "./signal-proxy";
-import { parseExitLine } from "./start";
+import { parseExitLine } from "./monitor";
 import { assertCan } from "./state-machine";
 import { observe } from "./status";
 import { ContainerStore } from "./store";

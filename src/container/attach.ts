@@ -4,7 +4,8 @@
 import type { Globals } from "../commands/_define";
 import { cleanupExited } from "./cleanup";
 import type { SignalProxy } from "./signal-proxy";
-import { parseExitLine, type RunningContainer } from "./start";
+import { parseExitLine } from "./monitor";
+import type { RunningContainer } from "./start";
 import { observe } from "./status";
 import { ContainerStore } from "./store";
 

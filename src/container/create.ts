@@ -9,26 +9,17 @@ import { ImageStore, type Image } from "../image/store";
 import { imageForRun } from "../image/pull-policy";
 import { requireOverlayfs } from "../storage/host-support";
 import { parseSignal } from "../sys/signals";
-import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUTS } from "../sys/process";
+import { CLONE_NEWNET } from "../sys/process";
 import { checkWorkdir, containerEnv, userEnvironment } from "./env";
 import { parseLogOpts } from "./log-options";
 import { loadModules, runHook, runReleaseHook, type ModuleContext } from "./modules";
 import type { CreateOptions } from "./options";
 import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
+import { cloneFlagsFor, parseRestartPolicy } from "./plan";
 import { ContainerStore } from "./store";
 
+export { parseRestartPolicy } from "./plan";
 
-export function parseRestartPolicy(value: string | undefined): { Name: string; MaximumRetryCount: number } {
-  if (!value || value === "no") return { Name: "no", MaximumRetryCount: 0 };
-  const [name, max] = value.split(":", 2);
-  if (!["always", "unless-stopped", "on-failure"].includes(name))
-    throw new InvalidInputError(`invalid restart policy format: ${value}`);
-  if (max !== undefined) {
-    if (name !== "on-failure") throw new InvalidInputError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`);
-    if (!/^\d+$/.test(max)) throw new InvalidInputError(`invalid restart policy format: maximum retry count must be an integer`);
-  }
-  return { Name: name, MaximumRetryCount: max ? Number(max) : 0 };
-}
 
 function parseLabels(labels: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -54,13 +45,6 @@ export function resolveCommand(img: Image, opts: CreateOptions): { entrypoint: s
 }
 
 export { parseLogSize } from "./log-options";
-
-/** The namespaces a container's first process is cloned into (--network host and container:NAME keep the network one). */
-export function cloneFlagsFor(network: string): number {
-  let flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID;
-  if (network !== "host" && !network.startsWith("container:")) flags |= CLONE_NEWNET;
-  return flags;
-}
 
 /** A run whose monitor (and so init) was started before the record: see early-start.ts. */
 export interface EarlyContainer {

@@ -14,10 +14,11 @@
 import { mkdirSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { plannedOomFile } from "./cgroup-module";
-import { cloneFlagsFor, parseRestartPolicy, type EarlyContainer } from "./create";
+import type { EarlyContainer } from "./create";
+import { cloneFlagsFor, parseRestartPolicy } from "./plan";
 import { parseLogOpts } from "./log-options";
 import { bool, list, str, type CreateOptions } from "./options";
-import { abandonMonitor, spawnMonitor, type Monitor, type MonitorPlan, type StartIO } from "./start";
+import { abandonMonitor, spawnMonitor, type Monitor, type MonitorPlan, type StartIO } from "./monitor";
 import { ContainerStore } from "./store";
 
 export interface EarlyStart extends EarlyContainer {

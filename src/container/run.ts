@@ -1,17 +1,25 @@
-// `run` = create + start + (attach | print the id).
+// `run` = create + start + (attach | print the id). The container's monitor is started first
+// (early-start.ts), before the code that makes the record is even loaded: that code is imported
+// below while the container's init boots.
 
 import type { Globals } from "../commands/_define";
 import { out } from "../output";
-import { waitAttached } from "./attach";
-import { deleteContainer } from "./cleanup";
-import { createContainer } from "./create";
 import { detachKeysArg } from "./detach-keys";
-import type { CreateOptions } from "./options";
-import { SignalProxy } from "./signal-proxy";
 import { startEarly } from "./early-start";
-import { startContainer, type StartIO } from "./start";
-import { ContainerStore } from "./store";
+import type { StartIO } from "./monitor";
+import type { CreateOptions } from "./options";
 import { assertInputIsTerminal, TerminalSession, userWindowSize } from "./terminal";
+
+/** What a run needs after its early start, loaded while the container's init boots. */
+async function runModules() {
+  const [create, start, attach, proxy, cleanup, store] = await Promise.all([
+    import("./create"), import("./start"), import("./attach"), import("./signal-proxy"), import("./cleanup"), import("./store"),
+  ]);
+  return {
+    createContainer: create.createContainer, startContainer: start.startContainer, waitAttached: attach.waitAttached,
+    SignalProxy: proxy.SignalProxy, deleteContainer: cleanup.deleteContainer, ContainerStore: store.ContainerStore,
+  };
+}
 
 export async function attachOrDetach(globals: Globals, opts: CreateOptions): Promise<number> {
   const stdin = opts.interactive && !opts.detach;
@@ -22,13 +30,15 @@ export async function attachOrDetach(globals: Globals, opts: CreateOptions): Pro
   const io: StartIO = { stdin, attach: !opts.detach, detachKeys: interactiveTty ? detachKeys : undefined };
   // the container's init boots while the record is made (early-start.ts)
   const early = startEarly(globals, opts, io);
-  let config;
+  let config, m;
   try {
-    config = await createContainer(globals, opts, early);
+    m = await runModules();
+    config = await m.createContainer(globals, opts, early);
   } catch (e) {
     early?.abandon();
     throw e;
   }
+  const { startContainer, waitAttached, SignalProxy, deleteContainer, ContainerStore } = m;
   // raw mode before the start, so keys typed early are not echoed by the host's terminal
   const terminal = interactiveTty ? new TerminalSession().begin(stdin) : undefined;
   try {
