@@ -456,6 +456,15 @@ static int cleanup_claimed(void) {
   return stat(path, &st) != 0;
 }
 
+/* No record in the directory: `run` started this monitor before writing it (early-start.ts) and
+ * its CLI died first, or the record was deleted (then the directory is gone already). */
+static int record_missing(void) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/config.json", o.dir);
+  return stat(path, &st) != 0;
+}
+
 static int should_restart(const struct run_result *r, int restarts) {
   if (manual_stop() || r->error[0]) return 0;
   if (strcmp(o.restart, "always") == 0 || strcmp(o.restart, "unless-stopped") == 0) return 1;
@@ -556,5 +565,8 @@ int monitor_main(int argc, char **argv) {
     wait_helper(run_helper(cargv));
   }
   if (done == 2) remove_trash();
+  /* a CLI killed before it wrote the record leaves no directory behind: what init and this
+   * monitor put there (the log) goes, since no command could ever name this container */
+  else if (!done && record_missing()) remove_tree(o.dir);
   return 0;
 }

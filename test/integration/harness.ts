@@ -111,7 +111,7 @@ export class Sandbox {
     return this.leftoversNow();
   }
 
-  private leftoversNow(): string[] {
+  leftoversNow(): string[] {
     const out: string[] = [];
     for (const line of readFileSync("/proc/self/mountinfo", "utf8").split("\n"))
       if (line.includes(this.root)) out.push(`mount: ${line}`);

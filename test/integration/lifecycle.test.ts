@@ -253,6 +253,24 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     sb.ok(["rm", "orphan"]);
   });
 
+  test("the CLI killed while it still makes the record: the early-started monitor and init leave nothing", async () => {
+    // a "registry" that accepts and never answers keeps `run --pull always` inside create, after
+    // the container's monitor and init were started (early-start.ts)
+    const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    try {
+      const cli = sb.spawn(["run", "--pull", "always", "--name", "never", `127.0.0.1:${silent.port}/x`, "true"]);
+      const monitors = () => sb.leftoversNow().filter((l) => l.includes("mydocker-shim monitor "));
+      expect(await eventually(() => monitors().length > 0, 5000)).toBe(true);
+      cli.kill("SIGKILL");
+      await cli.exited;
+      const dirs = () => readdirSync(`${sb.root}/containers`).filter((n) => n.length === 64);
+      expect(await eventually(() => monitors().length === 0 && dirs().length === 0, 5000)).toBe(true);
+      expect(sb.leftovers()).toEqual([]);
+    } finally {
+      silent.stop(true);
+    }
+  });
+
   test("a killed monitor takes its container down, and ps -a shows it exited, never running", async () => {
     sb.ok(["run", "-d", "--name", "monless", "busybox", "sleep", "100"]);
     const id = inspect("monless").Id;
