@@ -445,17 +445,6 @@ static int manual_stop(void) {
   return stop_requested || stat(path, &st) == 0;
 }
 
-/* A CLI (stop, rm -f) that announced it releases the container itself, or a record already
- * gone: the monitor has nothing to clean. */
-static int cleanup_claimed(void) {
-  char path[4200];
-  struct stat st;
-  snprintf(path, sizeof path, "%s/cleanup-claimed", o.dir);
-  if (stat(path, &st) == 0) return 1;
-  snprintf(path, sizeof path, "%s/config.json", o.dir);
-  return stat(path, &st) != 0;
-}
-
 /* No record in the directory: `run` started this monitor before writing it (early-start.ts) and
  * its CLI died first, or the record was deleted (then the directory is gone already). */
 static int record_missing(void) {
@@ -463,6 +452,15 @@ static int record_missing(void) {
   struct stat st;
   snprintf(path, sizeof path, "%s/config.json", o.dir);
   return stat(path, &st) != 0;
+}
+
+/* A CLI (stop, rm -f) that announced it releases the container itself, or a record already
+ * gone: the monitor has nothing to clean. */
+static int cleanup_claimed(void) {
+  char path[4200];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/cleanup-claimed", o.dir);
+  return stat(path, &st) == 0 || record_missing();
 }
 
 static int should_restart(const struct run_result *r, int restarts) {

@@ -5,6 +5,7 @@
 import { existsSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
 import { loadModules, runReleaseHook, type ModuleContext } from "./modules";
+import { spawnShim } from "./shim";
 import type { ContainerConfig, ContainerState } from "./record";
 import { observe, settleExit } from "./status";
 import { ContainerStore } from "./store";
@@ -23,14 +24,36 @@ export async function releaseRuntime(globals: Globals, store: ContainerStore, co
   return runReleaseHook(await loadModules(), "release", config, ctx);
 }
 
-/** Deletes a container record after releasing everything it holds. Call under its lock. */
+let swept = false;
+
+/**
+ * Removes a deleted record's renamed directory after this command has returned: the shim's
+ * `rmtree`, detached (unlinking a dozen freshly written files costs ~5 ms on these disks), or
+ * in-process when it cannot be started. Trash a killed remover left is swept once per process.
+ */
+function removeTrash(store: ContainerStore, trash: string): void {
+  if (!swept) { swept = true; store.sweepTrash(); }
+  try {
+    spawnShim("rmtree", [trash], ["ignore", "ignore", "ignore"], []);
+  } catch {
+    rmSync(trash, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Deletes a container record after releasing everything it holds. Call under its lock. With
+ * leaveTrash the renamed directory is left for the container's monitor (`run --rm`: "done
+ * trash"), and `trash` says it was.
+ */
 export async function deleteContainer(globals: Globals, store: ContainerStore, config: ContainerConfig, opts: { removeVolumes?: boolean; leaveTrash?: boolean } = {}): Promise<{ errors: Error[]; trash: boolean }> {
   const ctx: ModuleContext = { globals, store, removeVolumes: opts.removeVolumes };
   const modules = await loadModules();
   const errors = await runReleaseHook(modules, "release", config, ctx);
   errors.push(...(await runReleaseHook(modules, "remove", config, ctx)));
-  const trash = store.deleteRecord(config.Id, config.Name, { leaveTrash: opts.leaveTrash });
-  return { errors, trash };
+  const trash = store.deleteRecord(config.Id, config.Name);
+  if (trash && opts.leaveTrash) return { errors, trash: true };
+  if (trash) removeTrash(store, trash);
+  return { errors, trash: false };
 }
 
 /**

@@ -18,9 +18,6 @@ import { type ContainerConfig, initialState, nowRfc3339Nano } from "./record";
 import { cloneFlagsFor, parseRestartPolicy } from "./plan";
 import { ContainerStore } from "./store";
 
-export { parseRestartPolicy } from "./plan";
-
-
 function parseLabels(labels: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const l of labels) {

@@ -20,7 +20,6 @@ import { ContainerStore } from "./store";
 
 const STARTUP_TIMEOUT_MS = 60_000;
 
-
 export interface RunningContainer {
   config: ContainerConfig;
   pid: number;

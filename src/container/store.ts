@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors";
 import { atomicWrite, atomicWriteJson, readJson, readJsonIfExists, withLock, withLockAsync } from "../sys/fs";
 import { generateName, validateName } from "./names";
-import { spawnShim } from "./shim";
 import type { ContainerConfig, ContainerState } from "./record";
 
 export class ContainerStore {
@@ -123,33 +122,24 @@ export class ContainerStore {
 
   /**
    * Deletes the record and its name. The caller has released every resource first. The
-   * directory is renamed out of sight (.trash-ID) at once and removed after this command by the
-   * shim (`rmtree`); with leaveTrash its removal is left to the container's monitor instead
-   * (`run --rm`: "done trash"), and true says it was left.
+   * directory is only renamed out of sight (containers/.trash-ID): gone for every command at
+   * once, its files removed later (cleanup.ts). Returns that path, or null when the directory
+   * could not be renamed and was removed here.
    */
-  deleteRecord(id: string, name: string, opts: { leaveTrash?: boolean } = {}): boolean {
+  deleteRecord(id: string, name: string): string | null {
     this.releaseName(name, id);
     const trash = `${this.dir}/.trash-${id}`;
     try {
       renameSync(this.containerDir(id), trash);
+      return trash;
     } catch {
       rmSync(this.containerDir(id), { recursive: true, force: true });
-      return false;
+      return null;
     }
-    if (opts.leaveTrash) return true;
-    this.sweepTrash();
-    // removed by the shim after this command has returned (unlinking a dozen freshly written
-    // files costs ~5 ms on these disks); in-process if it cannot be started
-    try {
-      spawnShim("rmtree", [trash], ["ignore", "ignore", "ignore"], []);
-    } catch {
-      rmSync(trash, { recursive: true, force: true });
-    }
-    return false;
   }
 
   /** Removes what a monitor or rmtree was to remove but did not (killed): trash over a minute old. */
-  private sweepTrash(): void {
+  sweepTrash(): void {
     const now = Date.now();
     for (const n of readdirSync(this.dir)) {
       if (!n.startsWith(".trash-")) continue;

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { assertCan, can } from "../../src/container/state-machine";
 import { applyExit } from "../../src/container/status";
 import { initialState } from "../../src/container/record";
-import { parseRestartPolicy, parseLogSize } from "../../src/container/create";
+import { parseLogSize } from "../../src/container/create";
+import { parseRestartPolicy } from "../../src/container/plan";
 
 describe("container state machine", () => {
   test("what each state accepts", () => {
