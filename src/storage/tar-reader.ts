@@ -29,7 +29,6 @@ export interface TarSink {
   entryEnd(): void;
 }
 
-
 type PaxValues = Record<string, string | Buffer>;
 /** No pax records (shared, never written to). */
 const NO_PAX: PaxValues = Object.freeze({}) as PaxValues;
