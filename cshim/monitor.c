@@ -166,7 +166,10 @@ static void __attribute__((noreturn)) child_exec_init(int sync_child, int in_r, 
   close_fds_from(console >= 0 ? 5 : 4);
   protect_exe();
   char *argv[] = {(char *)o.exe, "--root", (char *)o.root, "_init", (char *)o.id, NULL};
-  char *envp[] = {NULL};
+  /* init needs nothing from the host's environment (the container's comes from its config), but
+   * Bun's allocator reads one option: with it, mimalloc advises its arena for transparent huge
+   * pages, and init starts with ~1100 fewer page faults (~8 ms on a VM; see src/sys/memory.ts). */
+  char *envp[] = {"MIMALLOC_ALLOW_THP=1", NULL};
   execve(o.exe, argv, envp);
   dprintf(3, "{\"message\":\"exec %s: %s\",\"exitCode\":125}", o.exe, strerror(errno));
   _exit(125);
