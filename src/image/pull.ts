@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { MydockerError, NotFoundError } from "../errors";
 import { hasLayer, layerDir, sweepStaging, unpackLayer } from "../storage/layer";
+import { adviseHugePages } from "../sys/memory";
 import { familiarName, familiarString, type Reference, parseReference, shortDigest } from "./reference";
 import { addBlobSums } from "./blob-sums";
 import { addRepoDigest } from "./repo-digests";
@@ -136,6 +137,8 @@ async function limited<T>(n: number, items: T[], fn: (item: T) => Promise<void>)
 
 export async function pullImage(store: ImageStore, input: string, opts: PullOptions = {}): Promise<PullResult> {
   const ref = parseReference(input);
+  adviseHugePages(); // blobs, inflated tars and their parse pass through the heap
+
   const explicit = opts.platform !== undefined && opts.platform !== "";
   const want = explicit ? parsePlatform(opts.platform!) : hostPlatform();
   const progress = opts.progress ?? silentProgress;
