@@ -154,12 +154,19 @@ export async function createContainer(globals: Globals, opts: CreateOptions, ear
   for (const m of modules) await m.configure?.(opts, config, ctx);
 
   // ---- side effects, each undone on failure ----
-  config.Name = store.claimName(id, opts.name);
+  // The directory exists before the name is claimed (an early start made it for its monitor):
+  // a claim whose directory is missing is stale, and the name's next claimer takes it over.
+  if (!early) mkdirSync(dir, { mode: 0o700 });
+  try {
+    config.Name = store.claimName(id, opts.name);
+  } catch (e) {
+    if (!early) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   // if anything below fails, the record never existed: its anonymous volumes go with it
   const undoCtx: ModuleContext = { ...ctx, removeVolumes: true };
   let hooked = false;
   try {
-    if (!early) mkdirSync(dir, { mode: 0o700 }); // an early start made it for its monitor
     for (const d of ["upper", "work", "rootfs"]) mkdirSync(`${dir}/${d}`, { mode: 0o755 });
     // /etc/hostname, hosts and resolv.conf are written by the network module's create hook
     store.writeConfig(config);

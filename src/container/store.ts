@@ -8,6 +8,9 @@ import { atomicWrite, atomicWriteJson, readJson, readJsonIfExists, withLock, wit
 import { generateName, validateName } from "./names";
 import type { ContainerConfig, ContainerState } from "./record";
 
+/** Between claiming a name and writing the record a create does no I/O that can block. */
+const STALE_CLAIM_MS = 30_000;
+
 export class ContainerStore {
   readonly dir: string;
   private namesDir: string;
@@ -38,28 +41,60 @@ export class ContainerStore {
     this.ensure();
     if (requested !== undefined) {
       const name = validateName(requested);
-      try {
-        writeFileSync(`${this.namesDir}/${name}`, id, { flag: "wx", mode: 0o600 });
-      } catch (e: any) {
-        if (e?.code !== "EEXIST") throw e;
-        const holder = this.nameOwner(name) ?? "";
-        throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
-      }
-      return name;
+      if (this.tryClaim(name, id)) return name;
+      const holder = this.nameOwner(name) ?? "";
+      throw new ConflictError(`Conflict. The container name "/${name}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
     }
     for (let attempt = 0; ; attempt++) {
       const name = generateName(attempt);
-      try {
-        writeFileSync(`${this.namesDir}/${name}`, id, { flag: "wx", mode: 0o600 });
-        return name;
-      } catch (e: any) {
-        if (e?.code !== "EEXIST" || attempt > 50) throw e;
-      }
+      if (this.tryClaim(name, id)) return name;
+      if (attempt > 50) throw new ConflictError("could not generate a free container name");
+    }
+  }
+
+  /** Creates the claim with O_EXCL; if the name is held by a stale claim, takes it over. */
+  private tryClaim(name: string, id: string): boolean {
+    const claim = `${this.namesDir}/${name}`;
+    try {
+      writeFileSync(claim, id, { flag: "wx", mode: 0o600 });
+      return true;
+    } catch (e: any) {
+      if (e?.code !== "EEXIST") throw e;
+    }
+    // Replaced by rename under the names lock: the claim file never disappears, so a concurrent
+    // O_EXCL claimer still fails, and two takers cannot both win.
+    return withLock(`${this.namesDir}/.lock`, () => {
+      const holder = this.nameOwner(name);
+      if (holder === undefined || !this.staleClaim(claim, holder)) return false;
+      atomicWrite(claim, id, 0o600);
+      return true;
+    });
+  }
+
+  /**
+   * A claim is stale when its container has no record and never will: a create killed between
+   * claiming the name and writing config.json (SIGKILL, a timeout in a script) left it. Its
+   * directory is made before the claim and removed when such a create ends (by its own cleanup,
+   * or by the early start's monitor), so a missing directory settles it. A directory that stayed
+   * (a plain create killed) settles it once the claim is older than a create ever takes.
+   */
+  private staleClaim(claim: string, holder: string): boolean {
+    const dir = this.containerDir(holder);
+    if (existsSync(`${dir}/config.json`)) return false;
+    if (!existsSync(dir)) return true;
+    try {
+      return Date.now() - statSync(claim).mtimeMs > STALE_CLAIM_MS;
+    } catch {
+      return false;
     }
   }
 
   releaseName(name: string, id: string): void {
-    if (this.nameOwner(name) === id) rmSync(`${this.namesDir}/${name}`, { force: true });
+    // under the names lock: a takeover between the owner check and the unlink would lose its claim
+    if (!existsSync(this.namesDir)) return;
+    withLock(`${this.namesDir}/.lock`, () => {
+      if (this.nameOwner(name) === id) rmSync(`${this.namesDir}/${name}`, { force: true });
+    });
   }
 
   nameOwner(name: string): string | undefined {

@@ -3,6 +3,7 @@
 // no directory, may outlive the failed command.
 
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { BIN, IS_ROOT, useSandbox } from "./harness";
 
 describe.skipIf(!IS_ROOT)("bad input", () => {
@@ -44,6 +45,20 @@ describe.skipIf(!IS_ROOT)("bad input", () => {
     expect(sb.containerIds().length).toBe(before);
     expect(sb.leftovers()).toEqual([]);
     sb.ok(["rm", "taken"]);
+  });
+
+  test("a name claimed by a create that was killed before its record is free again", () => {
+    // what a create SIGKILLed between claiming the name and writing config.json leaves: the
+    // claim, and no container directory (the early start's monitor removes the one it made)
+    const ghost = "9".repeat(64);
+    mkdirSync(`${sb.root}/containers/.names`, { recursive: true });
+    writeFileSync(`${sb.root}/containers/.names/orphan`, ghost);
+    expect(sb.run(["rm", "orphan"]).stderr).toContain("No such container: orphan");
+    sb.ok(["run", "-d", "--name", "orphan", "busybox", "sleep", "30"]);
+    const r = sb.run(["run", "--name", "orphan", "busybox", "true"]); // a live holder still wins
+    expect(r.stderr).toContain('The container name "/orphan" is already in use');
+    sb.ok(["rm", "-f", "orphan"]);
+    expect(sb.leftovers()).toEqual([]);
   });
 
   test("not root: 'mydocker needs root', exit 125", () => {
