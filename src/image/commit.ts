@@ -11,6 +11,7 @@ import { fdSink, TarWriter, writeOverlayDiff } from "../storage/tar-writer";
 import { applyChanges } from "./changes";
 import { familiarString, parseReference } from "./reference";
 import type { ContainerSettings, ImageConfig, ImageStore } from "./store";
+import { adviseHugePages } from "../sys/memory";
 
 export interface CommitSource {
   containerId: string;
@@ -41,6 +42,7 @@ export function checkCommitOptions(opts: CommitOptions): void {
 }
 
 export async function commitImage(store: ImageStore, src: CommitSource, opts: CommitOptions): Promise<string> {
+  adviseHugePages(); // the new layer's tar passes through the heap
   checkCommitOptions(opts);
   const base = store.find(src.imageId);
   if (!base) throw new NotFoundError(`image ${src.imageId.slice(7, 19)} of container ${src.containerId.slice(0, 12)} is gone`);

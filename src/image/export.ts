@@ -4,9 +4,11 @@
 
 import { writeArchive } from "../storage/tar-writer";
 import { UnionDir, writeUnionTree } from "../storage/union";
+import { adviseHugePages } from "../sys/memory";
 
 /** layers: the upperdir first, then the image's layers top to bottom. */
 export function exportLayers(layers: string[], output: { path?: string; fd?: number }): void {
+  adviseHugePages(); // the layers pass through the heap
   const root = UnionDir.open(layers);
   try {
     writeArchive(output, (w) => writeUnionTree(w, root, ""));

@@ -6,6 +6,7 @@ import { unpackLayer } from "../storage/layer";
 import { applyChanges } from "./changes";
 import { parseReference } from "./reference";
 import { hostArchitecture, type ImageConfig, ImageStore } from "./store";
+import { adviseHugePages } from "../sys/memory";
 
 export interface ImportOptions {
   source: string;     // a path, or "-" for stdin
@@ -21,6 +22,7 @@ export function sourceStream(source: string): AsyncIterable<Uint8Array> {
 }
 
 export async function importImage(store: ImageStore, opts: ImportOptions): Promise<string> {
+  adviseHugePages(); // the tarball passes through the heap
   // validate everything before any work, so bad input changes nothing
   if (opts.name) parseReference(opts.name);
   const settings = applyChanges({}, opts.changes);

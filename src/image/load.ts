@@ -14,6 +14,7 @@ import { decompressed, hasLayer, unpackLayer } from "../storage/layer";
 import { indexTar, memberStream, readMember, resolveMember, type TarMember } from "../storage/tar-index";
 import { familiarString, parseReference } from "./reference";
 import { hostArchitecture, type ImageConfig, type ImageStore } from "./store";
+import { adviseHugePages } from "../sys/memory";
 
 interface PlannedImage {
   id: string;
@@ -164,6 +165,7 @@ async function spool(store: ImageStore, input: AsyncIterable<Uint8Array>): Promi
 
 /** Loads every image of the archive; returns the lines Docker prints. */
 export async function loadImages(store: ImageStore, source: string): Promise<string[]> {
+  adviseHugePages(); // archives and layers pass through the heap
   const src = await openSource(store, source);
   const created: string[] = [];
   try {

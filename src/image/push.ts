@@ -14,6 +14,7 @@ import { RegistryClient, sha256 } from "./registry/client";
 import { MEDIA } from "./registry/manifest";
 import { type Progress, silentProgress } from "./registry/progress";
 import type { ImageStore } from "./store";
+import { adviseHugePages } from "../sys/memory";
 
 export interface PushOptions {
   insecure?: string[];
@@ -55,6 +56,7 @@ function compressedLayer(path: string, onBytes: (n: number) => void): { stream: 
 }
 
 export async function pushImage(store: ImageStore, name: string, opts: PushOptions = {}): Promise<PushResult> {
+  adviseHugePages(); // layers are compressed in the heap
   const ref = parseReference(name);
   if (ref.digest) throw new InvalidInputError(`cannot push a digest reference: ${name}`);
   const tag = ref.tag ?? "latest";

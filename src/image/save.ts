@@ -15,6 +15,7 @@ import { layerDir } from "../storage/layer-paths";
 import { type TarWriter, writeArchive } from "../storage/tar-writer";
 import { familiarName, familiarString, parseReference, splitTagKey } from "./reference";
 import type { Image, ImageStore } from "./store";
+import { adviseHugePages } from "../sys/memory";
 
 interface SavedImage { img: Image; tags: string[] }
 
@@ -49,6 +50,7 @@ function sha256(b: Uint8Array): string {
 
 /** Writes the archive to a path (via a temp file renamed into place) or to an fd. */
 export function saveImages(store: ImageStore, refs: string[], output: { path?: string; fd?: number }): void {
+  adviseHugePages(); // layers pass through the heap
   const images = selectImages(store, refs);
   // check every layer before writing a byte
   for (const { img } of images)

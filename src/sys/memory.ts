@@ -5,11 +5,12 @@
 // reserves at start-up and in JavaScriptCore's own large reservation. The host's THP mode is
 // usually "madvise", and neither allocator asks for huge pages, so each page faults alone.
 // MADV_HUGEPAGE on those reservations lets one fault map 2 MiB: the pull then takes ~1600 faults
-// and ~12 ms less. It costs resident memory (a touched 2 MiB page is all resident) and the
-// zeroing of whole huge pages, which a short command such as `ps` does not win back, so only
-// the verbs that move image data call it. `_init` gets the same from the monitor, which starts
-// it with mimalloc's own option (MIMALLOC_ALLOW_THP=1, see cshim/monitor.c) before any of its
-// allocations happen.
+// and ~20 ms less (load ~20, import ~16, commit ~9, save ~4; busybox, hyperfine on this VM). It
+// costs resident memory (a touched 2 MiB page is all resident) and the zeroing of whole huge
+// pages, which a short command such as `ps` or `--version` does not win back, so only the verbs
+// that move image data call it (pull, push, load, save, import, commit, export). `_init` gets the
+// same from the monitor, which starts it with mimalloc's own option (MIMALLOC_ALLOW_THP=1, see
+// cshim/monitor.c) before any of its allocations happen.
 
 import { readFileSync } from "node:fs";
 import { sym } from "./libc";
