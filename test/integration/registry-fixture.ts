@@ -4,7 +4,7 @@
 // (docker save layout) and OCI image layouts, including a multi-platform index.
 
 import { createServer } from "node:net";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildTar, type BuildEntry } from "../tar-builder";
@@ -171,11 +171,12 @@ export interface Proxy { addr: string; stop(): Promise<void> }
 /**
  * A proxy in front of a registry, in its own process (the tests' spawnSync would block an
  * in-process server): "bearer" demands tokens from its own /token endpoint, as Docker Hub does;
- * "slow" trickles blobs out; "stall" sends part of each blob and then nothing.
+ * "slow" trickles blobs out; "stall" sends part of each blob and then nothing; "plain" only
+ * forwards. With `log`, each request's method and path is appended to that file.
  */
-export async function startProxy(upstream: string, mode: "bearer" | "slow" | "stall"): Promise<Proxy> {
+export async function startProxy(upstream: string, mode: "bearer" | "slow" | "stall" | "plain", log?: string): Promise<Proxy> {
   const port = await freePort();
-  const proc = Bun.spawn([process.execPath, import.meta.path, "proxy", String(port), upstream, mode], { stdout: "pipe", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, import.meta.path, "proxy", String(port), upstream, mode, log ?? ""], { stdout: "pipe", stderr: "inherit" });
   const reader = proc.stdout.getReader();
   const first = await reader.read(); // "ready\n"
   if (first.done) throw new Error("proxy did not start");
@@ -188,12 +189,13 @@ export async function startProxy(upstream: string, mode: "bearer" | "slow" | "st
   };
 }
 
-function serveProxy(port: number, upstream: string, mode: string): void {
+function serveProxy(port: number, upstream: string, mode: string, log: string): void {
   const self = `127.0.0.1:${port}`;
   Bun.serve({
     hostname: "127.0.0.1", port, idleTimeout: 0,
     async fetch(req) {
       const url = new URL(req.url);
+      if (log) appendFileSync(log, `${req.method} ${url.pathname}\n`);
       if (mode === "bearer") {
         if (url.pathname === "/token") {
           const scope = url.searchParams.get("scope") ?? "";
@@ -216,7 +218,7 @@ function serveProxy(port: number, upstream: string, mode: string): void {
       headers.set("host", upstream);
       const res = await fetch(`http://${upstream}${url.pathname}${url.search}`, { method: req.method, headers, body: req.body, redirect: "manual" });
       const isBlob = req.method === "GET" && /\/blobs\/sha256:/.test(url.pathname) && res.ok;
-      if (!isBlob || mode === "bearer") return new Response(res.body, { status: res.status, headers: res.headers });
+      if (!isBlob || mode === "bearer" || mode === "plain") return new Response(res.body, { status: res.status, headers: res.headers });
       const body = new Uint8Array(await res.arrayBuffer());
       const out = new Headers(res.headers);
       const stream = new ReadableStream<Uint8Array>({
@@ -236,4 +238,4 @@ function serveProxy(port: number, upstream: string, mode: string): void {
   process.stdout.write("ready\n");
 }
 
-if (import.meta.main && process.argv[2] === "proxy") serveProxy(Number(process.argv[3]), process.argv[4], process.argv[5]);
+if (import.meta.main && process.argv[2] === "proxy") serveProxy(Number(process.argv[3]), process.argv[4], process.argv[5], process.argv[6] ?? "");

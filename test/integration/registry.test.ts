@@ -317,12 +317,32 @@ describe.skipIf(!IS_ROOT || !HAVE_REGISTRY)("registry", () => {
     }
   });
 
+  test("no /v2/ ping: a registry that needs no credentials gets the manifest request first", async () => {
+    const p = fresh("reg-noping");
+    const log = join(p.root, "requests.log");
+    const proxy = await startProxy(A, "plain", log);
+    try {
+      expect((await runAsync(p.root, ["pull", "-q", `${proxy.addr}/skopeo/docker:v1`])).code).toBe(0);
+      const requests = readFileSync(log, "utf8").trim().split("\n");
+      expect(requests[0]).toBe("GET /v2/skopeo/docker/manifests/v1");
+      expect(requests).not.toContain("GET /v2/");
+    } finally {
+      await proxy.stop();
+      p.destroy();
+    }
+  });
+
   test("Docker Hub's bearer-token flow: anonymous token for the repository's pull scope", async () => {
-    const proxy = await startProxy(A, "bearer");
     const p = fresh("reg-bearer");
+    const log = join(p.root, "requests.log");
+    const proxy = await startProxy(A, "bearer", log);
     try {
       const r = await runAsync(p.root, ["pull", `${proxy.addr}/skopeo/docker:v1`]);
       expect(r).toMatchObject({ code: 0, stdout: `${proxy.addr}/skopeo/docker:v1\n` });
+      // the first request's 401 carries the challenge; one token, then everything goes with it
+      const requests = readFileSync(log, "utf8").trim().split("\n");
+      expect(requests.slice(0, 3)).toEqual(["GET /v2/skopeo/docker/manifests/v1", "GET /token", "GET /v2/skopeo/docker/manifests/v1"]);
+      expect(requests.filter((r) => r === "GET /token").length).toBe(1);
       expect((await runAsync(p.root, ["run", "--rm", `${proxy.addr}/skopeo/docker:v1`, "cat", "/etc/flavour"])).stdout).toBe("docker-archive\n");
     } finally {
       await proxy.stop();

@@ -1,11 +1,11 @@
-// One registry repository over the OCI distribution API (HTTP with Bun's fetch): the /v2/ ping
-// that finds the scheme and the auth challenge, the bearer-token flow (or basic auth), manifests,
-// blobs, uploads. Every request has a deadline for the response headers and every body read an
-// idle deadline, so a silent registry fails with a message instead of hanging.
+// One registry repository over the OCI distribution API (HTTP with Bun's fetch): the scheme and
+// the auth challenge (learned from the first request), the bearer-token flow (or basic auth),
+// manifests, blobs, uploads. Every request has a deadline for the response headers and every body
+// read an idle deadline, so a silent registry fails with a message instead of hanging.
 //
-// HTTPS with the host's CA store (plus /etc/docker/certs.d/HOST/*.crt) by default; loopback
-// registries and those named by --insecure-registry try HTTPS without verification first and
-// fall back to plain HTTP, as Docker does.
+// HTTPS with the host's CA store (plus /etc/docker/certs.d/HOST/*.crt) by default; registries
+// named by --insecure-registry try HTTPS without verification first and fall back to plain HTTP,
+// as Docker does; loopback registries try plain HTTP first.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { logger } from "../../log";
@@ -175,6 +175,9 @@ export class RegistryClient {
   private credentials?: Credentials | null;
   private timeouts: Timeouts;
   private authTried = false;
+  /** The first request, while it finds the scheme (see request()); its failure, for the others. */
+  private first?: Promise<void>;
+  private firstError?: unknown;
 
   constructor(readonly domain: string, readonly repo: string, private opts: ClientOptions) {
     this.host = apiHost(domain);
@@ -221,11 +224,10 @@ export class RegistryClient {
     }
   }
 
-  /** Pings /v2/ to pick the scheme and learn the auth challenge; then authenticates. */
+  /** `login` only: pings /v2/ to pick the scheme and learn the auth challenge. */
   private async connect(): Promise<void> {
     if (this.base) return;
-    // loopback traffic never leaves the host: plain HTTP first saves a failed TLS handshake
-    const schemes = isLoopback(this.host) ? ["http", "https"] : this.insecure ? ["https", "http"] : ["https"];
+    const schemes = this.schemes();
     let lastError: unknown;
     for (const scheme of schemes) {
       let res: Response;
@@ -294,20 +296,52 @@ export class RegistryClient {
   /**
    * A request under /v2/<repo>/ (or an absolute URL). Follows redirects itself so credentials are
    * never sent to another host (blob stores behind a CDN); retries once after a new scope challenge.
+   *
+   * There is no /v2/ ping before the first request (Docker pings; containerd does not): the first
+   * request finds the scheme itself, and a registry that wants credentials answers it with the
+   * same 401 challenge the ping would have, after which it is retried with a token. A registry
+   * that needs none saves a round trip on every pull and push. Requests made while the first is
+   * in flight wait for it, so they go out with its scheme and token.
    */
   async request(path: string, init: RequestInit2 = {}): Promise<Response> {
-    await this.connect();
+    while (!this.base) {
+      if (this.firstError) throw this.firstError;
+      if (!this.first) {
+        let done!: () => void;
+        this.first = new Promise<void>((resolve) => (done = resolve));
+        try {
+          return await this.send(path, init, true);
+        } catch (e) {
+          if (!this.base) this.firstError = e; // unreachable: the waiters fail alike, without a second timeout
+          throw e;
+        } finally {
+          done();
+        }
+      }
+      await this.first;
+    }
+    return this.send(path, init, false);
+  }
+
+  private async send(path: string, init: RequestInit2, findScheme: boolean): Promise<Response> {
     if (this.challenge && !this.authorization && !this.authTried) {
       this.authTried = true;
       await this.authenticate(this.opts.actions);
     }
-    let url = init.absolute ? new URL(path, this.base).toString() : `${this.base}/v2/${this.repo}/${path}`;
+    const under = (base: string) => (init.absolute ? new URL(path, base).toString() : `${base}/v2/${this.repo}/${path}`);
+    let url = findScheme ? "" : under(this.base!);
     let auth = true;
     let retried = false;
     for (let hops = 0; hops < 10; hops++) {
       const headers = { ...init.headers };
       if (auth && this.authorization) headers.authorization = this.authorization;
-      const res = await this.rawFetch(url, { ...init, headers });
+      let res: Response;
+      if (findScheme && !url) {
+        res = await this.fetchFindingScheme(under, { ...init, headers });
+        url = under(this.base!);
+      } else {
+        res = await this.rawFetch(url, { ...init, headers });
+      }
       if ([301, 302, 303, 307, 308].includes(res.status) && res.headers.get("location")) {
         await res.arrayBuffer().catch(() => undefined);
         const next = new URL(res.headers.get("location")!, url);
@@ -317,11 +351,12 @@ export class RegistryClient {
       }
       const replayable = init.body == null || typeof init.body === "string" || init.body instanceof Uint8Array;
       if (res.status === 401 && !retried && auth && replayable) {
-        // a token for another scope, an expired token, or a first challenge on this path
+        // a first challenge, a token for another scope, or an expired token
         const ch = parseChallenges(res.headers.get("www-authenticate")).find((c) => c.scheme === "bearer" || c.scheme === "basic");
         retried = true;
         if (ch) {
           this.challenge = ch;
+          this.authTried = true;
           await this.authenticate(this.opts.actions, ch.params.scope);
           if (this.authorization) {
             await res.arrayBuffer().catch(() => undefined);
@@ -332,6 +367,39 @@ export class RegistryClient {
       return res;
     }
     throw new RegistryError(`too many redirects from ${this.host}`);
+  }
+
+  /** The first request: over each candidate scheme in turn (see schemes()); sets the base URL. */
+  private async fetchFindingScheme(under: (base: string) => string, init: RequestInit2): Promise<Response> {
+    const schemes = this.schemes();
+    let lastError: unknown;
+    for (const scheme of schemes) {
+      let res: Response;
+      try {
+        res = await this.rawFetch(under(`${scheme}://${this.host}`), init);
+      } catch (e) {
+        lastError = e;
+        // a silent host stays silent on the other scheme; refused stays refused
+        if (/timed out|connection refused|no such host/.test((e as Error).message)) break;
+        log.debug(`${scheme}://${this.host}: ${(e as Error).message}`);
+        continue;
+      }
+      if (scheme === "http" && res.status === 400 && schemes.length > 1) {
+        // a TLS server answers plain HTTP with 400 "Client sent an HTTP request to an HTTPS server"
+        const text = await res.text().catch(() => "");
+        if (/HTTPS server/i.test(text)) continue;
+        this.base = `${scheme}://${this.host}`;
+        return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+      }
+      this.base = `${scheme}://${this.host}`;
+      return res;
+    }
+    throw lastError;
+  }
+
+  /** Loopback traffic never leaves the host: plain HTTP first saves a failed TLS handshake. */
+  private schemes(): string[] {
+    return isLoopback(this.host) ? ["http", "https"] : this.insecure ? ["https", "http"] : ["https"];
   }
 
   /** `login`: checks the credentials against the registry (token server or /v2/ with basic auth). */
