@@ -34,7 +34,7 @@ export async function pull(): Promise<SuiteResult> {
     const met = mine !== null && (skopeo === null || mine <= skopeo);
     const notes = ["skopeo copy to a dir downloads and verifies only; mydocker and podman also unpack the layer. A cold mydocker pull of " +
       "busybox on a Firecracker VM (2026-12-02, trace marks): ~17 ms until the pull's code runs (Bun start, modules), ~11–16 ms the " +
-      "ping and the manifest (the first fetch starts Bun's HTTP client), ~12–25 ms config and layer (the registry shares the 2 vCPUs), " +
+      "ping and the manifest (the first fetch starts Bun's HTTP client; the ping is gone since, ~5 ms less), ~12–25 ms config and layer (the registry shares the 2 vCPUs), " +
       "gunzip (libdeflate) ~5 ms, unpack of 287 entries ~15–19 ms, the store's files ~2 ms. Page faults cost ~17 µs each on this VM: " +
       "with huge pages advised on the heap's reservations (src/sys/memory.ts) a pull takes ~1700 of them instead of ~3700, ~20 ms less."];
     return { notes, title: `pull busybox (${Math.round(Bun.file(`${dir}/busybox.tar`).size / 1024)} KiB) from a loopback registry`, target: "≤ skopeo copy's time", rows, met };
