@@ -3,12 +3,33 @@
 
 import type { Globals } from "../commands/_define";
 import { isSameProcess } from "../sys/proc";
+import { closeFd, pidfdOpen, waitReadable } from "../sys/process";
 import { observe, readExit } from "./status";
 import { ContainerStore } from "./store";
 
-/** Polls until the process (pid + start time) is gone; false on timeout. */
+/**
+ * Waits until the process (pid + start time) is gone; false on timeout. Through a pidfd, which
+ * wakes us the moment it exits (polling found a SIGKILLed container up to a polling step late);
+ * by polling where the kernel has none.
+ */
 export async function waitGone(pid: number, startTime: number, bootId: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const fd = pidfdOpen(pid);
+  if (fd >= 0) {
+    try {
+      // opened first, checked second: the fd is for our process, not a later one with its pid
+      if (!isSameProcess(pid, startTime, bootId)) return true;
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        // in slices, so signal handlers and timers still run while we wait
+        if (waitReadable(fd, Math.min(left, 50))) return true;
+        await Bun.sleep(0);
+      }
+    } finally {
+      closeFd(fd);
+    }
+  }
   let delay = 1;
   while (isSameProcess(pid, startTime, bootId)) {
     if (Date.now() > deadline) return false;

@@ -158,6 +158,15 @@ export function setgroups(gids: number[]): void {
 
 const POLLIN = 1;
 /** Waits until fd is readable (or has hung up); false on timeout. */
+/**
+ * A pidfd for pid (readable once the process has exited, child or not), or -1 when the process
+ * is gone already or the kernel has no pidfd_open (before 5.3).
+ */
+export function pidfdOpen(pid: number): number {
+  const fd = tryCall(() => sym.pidfd_open(pid, 0));
+  return fd >= 0 ? fd : -1;
+}
+
 export function waitReadable(fd: number, timeoutMs: number): boolean {
   const pfd = new Int32Array(2);
   pfd[0] = fd;
