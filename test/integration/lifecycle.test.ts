@@ -3,7 +3,7 @@
 // a killed monitor.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 function alive(pid: number): boolean {
@@ -313,6 +313,19 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     expect((await Promise.all(rms.map((p) => p.exited))).every((c) => c === 0)).toBe(true);
     sb.ok(["rm", "-f", "contested"]);
     expect(sb.containerIds().length).toBe(before);
+    expect(await eventually(() => sb.leftovers().length === 0, 3000)).toBe(true);
+  });
+
+  test("five run -d at once on a name a killed create left claimed: exactly one takes it over", async () => {
+    mkdirSync(`${sb.root}/containers/.names`, { recursive: true });
+    writeFileSync(`${sb.root}/containers/.names/heir`, "8".repeat(64)); // no such container
+    const runs = Array.from({ length: 5 }, () => sb.spawn(["run", "-d", "--name", "heir", "busybox", "sleep", "100"]));
+    const codes = await Promise.all(runs.map((p) => p.exited));
+    expect(codes.filter((c) => c === 0)).toHaveLength(1);
+    expect(codes.filter((c) => c === 125)).toHaveLength(4);
+    const owner = readFileSync(`${sb.root}/containers/.names/heir`, "utf8");
+    expect(sb.ok(["inspect", "--format", "{{.Id}}", "heir"])).toBe(owner);
+    sb.ok(["rm", "-f", "heir"]);
     expect(await eventually(() => sb.leftovers().length === 0, 3000)).toBe(true);
   });
 });
