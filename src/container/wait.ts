@@ -53,6 +53,11 @@ export async function waitForExit(globals: Globals, ref: string): Promise<number
     if (!state) return last;
     if (state.Status === "exited" || state.Status === "dead") return state.ExitCode;
     last = state.ExitCode;
+    if (state.Status === "running" && (await waitGone(state.Pid, state.PidStartTime, state.BootId, 1000))) {
+      delay = 1; // its exit record follows within a few ms (the monitor drains the output first)
+      await Bun.sleep(delay);
+      continue;
+    }
     await Bun.sleep(delay);
     delay = Math.min(delay * 2, 50);
   }
