@@ -175,6 +175,23 @@ static void __attribute__((noreturn)) child_exec_init(int sync_child, int in_r, 
   _exit(125);
 }
 
+/* The file the kernel counts the container's OOM kills in: --oom-file, or, for a container whose
+ * monitor was started before its record existed (src/container/early-start.ts), the path the
+ * CLI writes to DIR/oom-file once it knows the cgroup. NULL while unknown, or without one. */
+static const char *oom_file(void) {
+  static char from_dir[4096];
+  if (o.oom_file) return o.oom_file;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/oom-file", o.dir);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  ssize_t n = read(fd, from_dir, sizeof from_dir - 1);
+  close(fd);
+  if (n <= 0) return NULL;
+  from_dir[n] = 0;
+  return o.oom_file = from_dir;
+}
+
 struct run_result {
   int exit_code, signal, oom;
   char error[1024];
@@ -277,9 +294,11 @@ static void run_once(int first, struct run_result *r) {
   } else if (o.stdin_pipe) {
     if (pipe2(in_p, O_CLOEXEC) < 0) die("pipe: %s", strerror(errno));
   }
-  /* the first start's cgroup is made by the CLI while init boots: not there yet, and new */
-  long long oom_before = o.oom_file ? read_counter(o.oom_file, "oom_kill") : -1;
-  if (o.oom_file && oom_before < 0 && first) oom_before = 0;
+  /* the first start's cgroup is made by the CLI while init boots: not there yet (an early start
+   * does not even know its path yet), and new */
+  const char *oomf = oom_file();
+  long long oom_before = oomf ? read_counter(oomf, "oom_kill") : -1;
+  if (oom_before < 0 && first) oom_before = 0;
 
   pid_t child = (pid_t)syscall(SYS_clone, o.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (child < 0) {
@@ -421,7 +440,7 @@ static void run_once(int first, struct run_result *r) {
     r->signal = WTERMSIG(status);
     r->exit_code = 128 + r->signal;
   }
-  if (o.oom_file && oom_before >= 0) r->oom = read_counter(o.oom_file, "oom_kill") > oom_before;
+  if (oom_before >= 0 && (oomf = oom_file())) r->oom = read_counter(oomf, "oom_kill") > oom_before;
 }
 
 static void write_exit_file(const struct run_result *r, int restarting) {

@@ -2,8 +2,9 @@
 //   configure  parse and check the resource flags, fill HostConfig (Memory, NanoCpus, …)
 //   prepare    where the container's cgroup will be: the cgroup.procs files _init joins right
 //              before execve (Runtime.cgroupProcs: also what `exec` joins), the file the monitor
-//              reads OOM kills from (Extensions.oomFile), and the cgroups that neither charge nor
-//              restrict the runtime's start-up (Extensions.cgroupEarlyProcs)
+//              reads OOM kills from (Extensions.oomFile; DIR/oom-file for a monitor started
+//              early), and the cgroups that neither charge nor restrict the runtime's start-up
+//              (Extensions.cgroupEarlyProcs)
 //   setup      make the cgroup in every hierarchy and write its limits (while init boots)
 //   attach     place the new process at once in the early cgroups
 //   release    remove the cgroup and the `mydocker` parents it leaves empty
@@ -14,7 +15,7 @@ import {
   parseResourceFlags, RESOURCE_FLAG_NAMES, toResources, verifyResources, type CgroupRecord, type ResourceConfig,
   type ResourceFlagValues,
 } from "../cgroups";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { err } from "../output";
 import type { ContainerModule } from "./modules";
 import type { ContainerConfig, HostConfig } from "./record";
@@ -51,11 +52,6 @@ export function plannedCgroup(parentFlag: string, id: string): { record: CgroupR
   return { record: cgroupRecord(hostLayout(), `${parent}/${id}`), prune: parent === DEFAULT_CGROUP_PARENT ? [DEFAULT_CGROUP_PARENT] : [] };
 }
 
-/** The file the monitor counts OOM kills in, before the cgroup exists (an early start). */
-export function plannedOomFile(parentFlag: string, id: string): string | undefined {
-  return openCgroup(plannedCgroup(parentFlag, id).record).oomFile() ?? undefined;
-}
-
 export function printWarnings(warnings: string[]): void {
   for (const w of warnings) err(`WARNING: ${w}\n`);
 }
@@ -73,7 +69,7 @@ export const cgroupModule: ContainerModule = {
     printWarnings(warnings);
   },
 
-  prepare(config) {
+  prepare(config, ctx) {
     const { record, prune } = plannedCgroup(config.HostConfig.CgroupParent, config.Id);
     const cgroup = openCgroup(record);
     config.Extensions.cgroup = { ...record, prune } satisfies ContainerCgroup;
@@ -91,6 +87,11 @@ export const cgroupModule: ContainerModule = {
     const oomFile = cgroup.oomFile();
     if (oomFile) config.Extensions.oomFile = oomFile;
     else delete config.Extensions.oomFile;
+    // a monitor started before the record (early-start.ts) was given no --oom-file: it reads
+    // this when the container exits, so working the path out stays off the start's critical path
+    const file = `${ctx.store.containerDir(config.Id)}/oom-file`;
+    if (oomFile) writeFileSync(file, oomFile);
+    else rmSync(file, { force: true });
   },
 
   setup(config) {

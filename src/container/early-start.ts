@@ -13,11 +13,10 @@
 
 import { mkdirSync, rmSync } from "node:fs";
 import type { Globals } from "../commands/_define";
-import { plannedOomFile } from "./cgroup-module";
 import type { EarlyContainer } from "./create";
 import { cloneFlagsFor, parseRestartPolicy } from "./plan";
 import { parseLogOpts } from "./log-options";
-import { bool, list, str, type CreateOptions } from "./options";
+import { bool, list, type CreateOptions } from "./options";
 import { abandonMonitor, spawnMonitor, type Monitor, type MonitorPlan, type StartIO } from "./monitor";
 import { ContainerStore } from "./store";
 
@@ -35,7 +34,9 @@ export function startEarly(globals: Globals, opts: CreateOptions, io: StartIO): 
     plan = {
       id, cloneFlags: cloneFlagsFor(network), joinNamespaces: [],
       logConfig: parseLogOpts(opts.logOpts, opts.logDriver), restart: parseRestartPolicy(opts.restart),
-      oomFile: plannedOomFile(str(opts.raw, "cgroup-parent") ?? "", id), tty: opts.tty, openStdin: opts.interactive,
+      // no --oom-file: the cgroup's path is worked out after the spawn, and the monitor reads
+      // it from DIR/oom-file (cgroup-module.ts's prepare writes it)
+      tty: opts.tty, openStdin: opts.interactive,
     };
   } catch {
     return undefined; // create.ts reports it
