@@ -351,14 +351,16 @@ describe.skipIf(!IS_ROOT)("exec runs under the container's confinement", () => {
     const watcher = "while :; do for p in /proc/[0-9]*; do e=$(readlink $p/exe 2>/dev/null) || continue; " +
       "case $e in /bin/busybox) continue;; esac; echo \"seen $e\" >> /tmp/log; " +
       "{ true >> $p/exe; } 2>/dev/null && echo \"WRITABLE $e\" >> /tmp/log; done; done";
-    const id = sb.ok(["run", "-d", "busybox", "sh", "-c", `touch /tmp/log; ${watcher}`]);
+    // three watchers: an exec'd process shows the shim's exe only between its fork and its
+    // execve, a window one watcher (a fork per /proc entry) could miss for hundreds of execs
+    const id = sb.ok(["run", "-d", "busybox", "sh", "-c", `touch /tmp/log; for w in 1 2 3; do (${watcher}) & done; wait`]);
     try {
       // The watcher must catch at least one exec'd process before its execve (the exec shim, not
       // one of busybox's names under /bin, /usr/bin, /sbin, /usr/sbin — the watcher's own sh
       // shows up as /bin/sh), or the check below would pass without having tried anything.
       const foreign = (log: string) => log.split("\n").filter((l) => l.startsWith("seen ") && !/^seen \/(usr\/)?s?bin\//.test(l));
       let log = "";
-      for (let round = 0; round < 20 && foreign(log).length === 0; round++) {
+      for (let round = 0; round < 40 && foreign(log).length === 0; round++) {
         for (let i = 0; i < 20; i++) sb.ok(["exec", id, "true"]);
         log = sb.ok(["exec", id, "cat", "/tmp/log"]);
       }
