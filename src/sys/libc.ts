@@ -98,7 +98,8 @@ const X64_SYSCALLS: Record<string, number> = {
   sethostname: 170, setdomainname: 171, lsetxattr: 189, fsetxattr: 190, lgetxattr: 192,
   llistxattr: 195, openat: 257, mkdirat: 258, mknodat: 259, fchownat: 260, unlinkat: 263,
   renameat: 264, linkat: 265, symlinkat: 266, fchmodat: 268, unshare: 272, utimensat: 280,
-  pipe2: 293, setns: 308, memfd_create: 319, madvise: 28, pidfd_open: 434, bind: 49, getsockname: 51, setsockopt: 54,
+  pipe2: 293, setns: 308, memfd_create: 319, bind: 49, getsockname: 51, setsockopt: 54,
+  madvise: 28, pidfd_open: 434,
 };
 
 function bind(name: string): (...a: unknown[]) => any {
