@@ -2,6 +2,7 @@
 // the subset of Go templates that `--format` users write ({{.ID}}, {{json .}}, table …).
 
 import { InvalidInputError } from "../errors";
+import { err, out } from "../output";
 
 /** Docker's tabwriter: columns padded to the widest cell plus three spaces. */
 export function table(header: string[], rows: string[][]): string {
@@ -125,4 +126,23 @@ const HEADER_NAMES: Record<string, string> = {
 export function inspectOutput(results: unknown[], format: string | undefined): string {
   if (format) return results.map((r) => renderTemplate(format, r) + "\n").join("");
   return JSON.stringify(results, null, 4) + "\n";
+}
+
+/**
+ * The `inspect` verbs: each ref's view, printed together. A ref that fails is named on stderr and
+ * the others still print, and the verb then exits 125, as Docker's do.
+ */
+export function printInspected(refs: string[], format: string | undefined, view: (ref: string) => unknown): number {
+  const results: unknown[] = [];
+  let failed = false;
+  for (const ref of refs) {
+    try {
+      results.push(view(ref));
+    } catch (e) {
+      failed = true;
+      err(`mydocker: ${(e as Error).message}\n`);
+    }
+  }
+  out(inspectOutput(results, format));
+  return failed ? 125 : 0;
 }

@@ -7,8 +7,7 @@ import { InvalidInputError, NotFoundError } from "../errors";
 import { ImageStore } from "../image/store";
 import { inspectImage } from "../image/view";
 import { defineVerb, str } from "./_define";
-import { inspectOutput } from "./_format";
-import { out, err } from "../output";
+import { printInspected } from "./_format";
 
 export default defineVerb({
   meta: { name: "inspect", description: "Return low-level information on containers and images", usage: "[OPTIONS] NAME|ID [NAME|ID...]" },
@@ -23,29 +22,19 @@ export default defineVerb({
     if (type && !["container", "image"].includes(type)) throw new InvalidInputError(`"${type}" is not a valid value for --type`);
     const containers = new ContainerStore(globals.root);
     const images = new ImageStore(globals.root);
-    const results: unknown[] = [];
-    let failed = false;
-    for (const ref of args._) {
-      try {
-        if (type !== "image") {
-          try {
-            const id = containers.resolve(ref);
-            const state = observe(containers, id);
-            if (state) { results.push(inspectContainer({ config: containers.readConfig(id), state }, globals.root)); continue; }
-          } catch (e) {
-            if (!(e instanceof NotFoundError) || type === "container") throw e;
-          }
+    return printInspected(args._, str(args, "format"), (ref) => {
+      if (type !== "image") {
+        try {
+          const id = containers.resolve(ref);
+          const state = observe(containers, id);
+          if (state) return inspectContainer({ config: containers.readConfig(id), state }, globals.root);
+        } catch (e) {
+          if (!(e instanceof NotFoundError) || type === "container") throw e;
         }
-        const img = images.find(ref);
-        if (!img) throw new NotFoundError(`No such object: ${ref}`);
-        results.push(inspectImage(images, img));
-      } catch (e) {
-        failed = true;
-        err(`mydocker: ${(e as Error).message}\n`);
       }
-    }
-    const format = str(args, "format");
-    out(inspectOutput(results, format));
-    return failed ? 125 : 0;
+      const img = images.find(ref);
+      if (!img) throw new NotFoundError(`No such object: ${ref}`);
+      return inspectImage(images, img);
+    });
   },
 });

@@ -2,8 +2,8 @@
 
 import { VolumeStore } from "../../storage/volumes";
 import { defineVerb, str } from "../_define";
-import { inspectOutput } from "../_format";
-import { err, out } from "../../output";
+import { printInspected } from "../_format";
+import { NotFoundError } from "../../errors";
 import { volumeView } from "./_view";
 
 export default defineVerb({
@@ -14,15 +14,10 @@ export default defineVerb({
   },
   run({ args, globals }) {
     const store = new VolumeStore(globals.root);
-    const results: unknown[] = [];
-    let failed = false;
-    for (const name of args._) {
+    return printInspected(args._, str(args, "format"), (name) => {
       const v = store.find(name);
-      if (!v) { failed = true; err(`mydocker: get ${name}: no such volume\n`); continue; }
-      results.push(volumeView(v));
-    }
-    const format = str(args, "format");
-    out(inspectOutput(results, format));
-    return failed ? 125 : 0;
+      if (!v) throw new NotFoundError(`get ${name}: no such volume`);
+      return volumeView(v);
+    });
   },
 });
