@@ -99,7 +99,6 @@ static void parse_args(int argc, char **argv) {
     else if (OPT("--log")) snprintf(o.log.path, sizeof o.log.path, "%s", v);
     else if (OPT("--log-max-size")) o.log.max_size = atoll(v);
     else if (OPT("--log-max-files")) o.log.max_files = atoi(v);
-    else if (OPT("--oom-file")) o.oom_file = v;
     else if (OPT("--restart")) o.restart = v;
     else if (OPT("--restart-max")) o.restart_max = atoi(v);
     else if (OPT("--control-fd")) o.control_fd = atoi(v);
@@ -175,9 +174,10 @@ static void __attribute__((noreturn)) child_exec_init(int sync_child, int in_r, 
   _exit(125);
 }
 
-/* The file the kernel counts the container's OOM kills in: --oom-file, or, for a container whose
- * monitor was started before its record existed (src/container/early-start.ts), the path the
- * CLI writes to DIR/oom-file once it knows the cgroup. NULL while unknown, or without one. */
+/* The file the kernel counts the container's OOM kills in, as the CLI wrote it to DIR/oom-file
+ * (cgroup-module.ts's prepare). Read when needed, not passed at the spawn: `run` starts this
+ * monitor before it works the cgroup out (src/container/early-start.ts). NULL while unknown,
+ * or without one (no memory controller); cached once read. */
 static const char *oom_file(void) {
   static char from_dir[4096];
   if (o.oom_file) return o.oom_file;

@@ -52,7 +52,7 @@ void rfc3339_now(char *out, size_t outlen) {
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st; (void)flag; (void)ftw;
-  if (remove(path) < 0 && errno != ENOENT) { /* what is left is swept by a later rm */ }
+  remove(path); /* best effort: what stays of a trash directory is swept later (store.ts) */
   return 0;
 }
 
@@ -62,7 +62,7 @@ void remove_tree(const char *path) {
 }
 
 /* `mydocker-shim rmtree PATH`: a deleted container's directory, renamed to containers/.trash-ID,
- * removed after the command that deleted it has returned (spawned detached by store.ts). */
+ * removed after the command that deleted it has returned (spawned detached by cleanup.ts). */
 int rmtree_main(int argc, char **argv) {
   if (argc != 1 || !strstr(argv[0], "/.trash-")) die("usage: mydocker-shim rmtree ROOT/containers/.trash-ID");
   remove_tree(argv[0]);

@@ -2,9 +2,8 @@
 //   configure  parse and check the resource flags, fill HostConfig (Memory, NanoCpus, …)
 //   prepare    where the container's cgroup will be: the cgroup.procs files _init joins right
 //              before execve (Runtime.cgroupProcs: also what `exec` joins), the file the monitor
-//              reads OOM kills from (Extensions.oomFile; DIR/oom-file for a monitor started
-//              early), and the cgroups that neither charge nor restrict the runtime's start-up
-//              (Extensions.cgroupEarlyProcs)
+//              reads OOM kills from (DIR/oom-file), and the cgroups that neither charge nor
+//              restrict the runtime's start-up (Extensions.cgroupEarlyProcs)
 //   setup      make the cgroup in every hierarchy and write its limits (while init boots)
 //   attach     place the new process at once in the early cgroups
 //   release    remove the cgroup and the `mydocker` parents it leaves empty
@@ -84,11 +83,9 @@ export const cgroupModule: ContainerModule = {
     if (!h.PidsLimit || h.PidsLimit < 0) unlimited.add("pids");
     if (!h.CpuQuota && !h.NanoCpus) unlimited.add("cpu");
     config.Extensions.cgroupEarlyProcs = cgroup.earlyProcsFiles(unlimited);
+    // the monitor reads it when the container exits (and before a restart), not at its spawn:
+    // `run` spawns it before this path is worked out (early-start.ts)
     const oomFile = cgroup.oomFile();
-    if (oomFile) config.Extensions.oomFile = oomFile;
-    else delete config.Extensions.oomFile;
-    // a monitor started before the record (early-start.ts) was given no --oom-file: it reads
-    // this when the container exits, so working the path out stays off the start's critical path
     const file = `${ctx.store.containerDir(config.Id)}/oom-file`;
     if (oomFile) writeFileSync(file, oomFile);
     else rmSync(file, { force: true });

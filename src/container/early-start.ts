@@ -34,8 +34,6 @@ export function startEarly(globals: Globals, opts: CreateOptions, io: StartIO): 
     plan = {
       id, cloneFlags: cloneFlagsFor(network), joinNamespaces: [],
       logConfig: parseLogOpts(opts.logOpts, opts.logDriver), restart: parseRestartPolicy(opts.restart),
-      // no --oom-file: the cgroup's path is worked out after the spawn, and the monitor reads
-      // it from DIR/oom-file (cgroup-module.ts's prepare writes it)
       tty: opts.tty, openStdin: opts.interactive,
     };
   } catch {

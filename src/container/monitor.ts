@@ -38,17 +38,15 @@ export interface MonitorPlan {
   joinNamespaces: string[];
   logConfig: Record<string, string>;
   restart: { Name: string; MaximumRetryCount: number };
-  oomFile?: string;
   tty: boolean;
   openStdin: boolean;
 }
 
 export function monitorPlan(config: ContainerConfig): MonitorPlan {
-  const oom = config.Extensions.oomFile;
   return {
     id: config.Id, cloneFlags: config.Runtime.cloneFlags, joinNamespaces: config.Runtime.joinNamespaces,
     logConfig: config.HostConfig.LogConfig.Config, restart: config.HostConfig.RestartPolicy,
-    oomFile: typeof oom === "string" ? oom : undefined, tty: config.Runtime.tty, openStdin: !!config.Config.OpenStdin,
+    tty: config.Runtime.tty, openStdin: !!config.Config.OpenStdin,
   };
 }
 
@@ -66,7 +64,6 @@ function monitorArgs(globals: Globals, plan: MonitorPlan, io: StartIO): string[]
     "--control-fd", "3", "--sync-fd", "4",
   ];
   for (const ns of plan.joinNamespaces) args.push("--join-ns", ns);
-  if (plan.oomFile) args.push("--oom-file", plan.oomFile);
   if (io.attach) args.push("--attach");
   if (plan.tty) args.push("--tty");
   // -i without an attached stdin (run -d -i, start): a pipe that `attach` can write to later
@@ -130,4 +127,3 @@ export function abandonMonitor(m: Monitor): void {
   } catch { /* the monitor is gone already */ }
   m.control.close();
 }
-

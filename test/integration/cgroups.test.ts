@@ -138,13 +138,17 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
       sb.ok(["run", "-d", "--name", "oom-d", "-m", "16m", "busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"]);
       expect(await eventually(() => sb.ok(["inspect", "-f", "{{.State.Status}}", "oom-d"]) === "exited", 10_000, 50)).toBe(true);
       expect(sb.ok(["inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom-d"])).toBe("true 137");
+      // create, then start: the monitor is spawned after the record, not early (early-start.ts)
+      sb.ok(["create", "--name", "oom-c", "-m", "16m", "busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"]);
+      expect(sb.run(["start", "-a", "oom-c"]).code).toBe(137);
+      expect(sb.ok(["inspect", "-f", "{{.State.OOMKilled}} {{.State.ExitCode}}", "oom-c"])).toBe("true 137");
       // a SIGKILL that is not the OOM killer's is not reported as OOM
       expect(sb.run(["run", "--name", "notoom", "-m", "64m", "busybox", "sh", "-c", "sh -c 'kill -9 $$'; exit $?"]).code).toBe(137);
       expect(sb.ok(["inspect", "-f", "{{.State.OOMKilled}}", "notoom"])).toBe("false");
       // and the same work fits under a big enough limit
       expect(sb.run(["run", "--rm", "-m", "256m", "busybox", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"]).code).toBe(0);
     } finally {
-      sb.run(["rm", "-f", "oom", "oom-d", "notoom"]);
+      sb.run(["rm", "-f", "oom", "oom-d", "oom-c", "notoom"]);
     }
   }, 30_000);
 
