@@ -14,8 +14,11 @@ export default defineVerb({
     "disable-content-trust": { type: "boolean", description: "Skip image verification (default true)", hidden: true },
   },
   async run({ args, globals }) {
+    // the manifest request goes out first; the registry answers it while the rest of pull loads
+    const { startPull } = await import("../image/pull-start");
+    const start = startPull(args._[0], globals.insecureRegistries);
     const { pullWithOutput } = await import("../image/pull-output");
-    const r = await pullWithOutput(globals, args._[0], { platform: str(args, "platform"), quiet: bool(args, "quiet") });
+    const r = await pullWithOutput(globals, args._[0], { platform: str(args, "platform"), quiet: bool(args, "quiet"), start });
     out(`${r.canonical}\n`);
   },
 });

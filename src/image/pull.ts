@@ -9,10 +9,11 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { MydockerError, NotFoundError } from "../errors";
 import { hasLayer, layerDir, sweepStaging, unpackLayer } from "../storage/layer";
 import { adviseHugePages } from "../sys/memory";
-import { familiarName, familiarString, type Reference, parseReference, shortDigest } from "./reference";
+import { type PullStart, startPull } from "./pull-start";
+import { familiarName, familiarString, type Reference, shortDigest } from "./reference";
 import { addBlobSums } from "./blob-sums";
 import { addRepoDigest } from "./repo-digests";
-import { RegistryClient, readAll, sha256, withIdleTimeout } from "./registry/client";
+import { readAll, sha256, withIdleTimeout } from "./registry/client";
 import { DigestMismatchError, RegistryError, UnauthorizedError } from "./registry/errors";
 import {
   ACCEPT_MANIFESTS, type Descriptor, type ImageManifest, type Platform, hostPlatform, layerCompression,
@@ -29,6 +30,8 @@ export interface PullOptions {
   progress?: Progress;
   /** Concurrent layer downloads (Docker: 3). */
   concurrency?: number;
+  /** The pull's first request, already sent (see pull-start.ts); made here when absent. */
+  start?: PullStart;
 }
 
 export interface PullResult {
@@ -105,8 +108,9 @@ function decompressWhole(blob: Buffer, compression: "gzip" | "zstd" | "none"): U
   }
 }
 
-async function resolveManifest(client: RegistryClient, ref: Reference, want: Platform): Promise<{ manifest: ImageManifest; topDigest: string }> {
-  const top = await client.getManifest(ref.digest ?? ref.tag ?? "latest", ACCEPT_MANIFESTS);
+async function resolveManifest(start: PullStart, want: Platform): Promise<{ manifest: ImageManifest; topDigest: string }> {
+  const { client } = start;
+  const top = await start.top;
   let parsed = parseManifest(top.bytes, top.contentType);
   if (parsed.kind === "index") {
     const entry = selectPlatform(parsed, want);
@@ -136,7 +140,8 @@ async function limited<T>(n: number, items: T[], fn: (item: T) => Promise<void>)
 }
 
 export async function pullImage(store: ImageStore, input: string, opts: PullOptions = {}): Promise<PullResult> {
-  const ref = parseReference(input);
+  const start = opts.start ?? startPull(input, opts.insecure);
+  const { ref, client } = start;
   adviseHugePages(); // blobs, inflated tars and their parse pass through the heap
 
   const explicit = opts.platform !== undefined && opts.platform !== "";
@@ -144,7 +149,6 @@ export async function pullImage(store: ImageStore, input: string, opts: PullOpti
   const progress = opts.progress ?? silentProgress;
   const familiar = familiarString(ref);
   const canonical = canonicalString(ref);
-  const client = new RegistryClient(ref.domain, ref.path, { insecure: opts.insecure, actions: "pull" });
   const added: string[] = []; // diff ids absent when this pull began: removed again on failure
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => abort.abort(new InterruptedError(sig));
@@ -152,7 +156,7 @@ export async function pullImage(store: ImageStore, input: string, opts: PullOpti
   process.on("SIGTERM", onSignal);
   try {
     sweepStaging(store.layersDir);
-    const work = pullInto(store, client, ref, want, explicit, progress, added, opts.concurrency ?? 3, abort.signal);
+    const work = pullInto(store, start, want, explicit, progress, added, opts.concurrency ?? 3, abort.signal);
     const interrupted = new Promise<never>((_, reject) => abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true }));
     work.catch(() => {}); // settled below; avoids an unhandled rejection when the signal wins
     const { id, digest, downloaded } = await Promise.race([work, interrupted]);
@@ -195,12 +199,13 @@ function rollback(store: ImageStore, added: string[], interrupted: boolean): voi
 }
 
 async function pullInto(
-  store: ImageStore, client: RegistryClient, ref: Reference, want: Platform, explicit: boolean,
+  store: ImageStore, start: PullStart, want: Platform, explicit: boolean,
   progress: Progress, added: string[], concurrency: number, signal: AbortSignal,
 ): Promise<{ id: string; digest: string; downloaded: boolean }> {
+  const { ref, client } = start;
   const tag = ref.digest ? undefined : ref.tag ?? "latest";
   progress.note(ref.digest ? `${ref.digest}: Pulling from ${ref.path}` : `${tag}: Pulling from ${ref.path}`);
-  const { manifest, topDigest } = await resolveManifest(client, ref, want);
+  const { manifest, topDigest } = await resolveManifest(start, want);
 
   const configDesc = manifest.config;
   const id = configDesc.digest;
