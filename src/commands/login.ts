@@ -45,7 +45,8 @@ export default defineVerb({
     "password-stdin": { type: "boolean", description: "Take the password from stdin" },
   },
   async run({ args, globals }) {
-    const { lookupCredentials, storeCredentials } = await import("../image/registry/auth");
+    const { lookupCredentials } = await import("../image/registry/auth");
+    const { storeCredentials } = await import("../image/registry/credential-store");
     const { RegistryClient } = await import("../image/registry/client");
     const domain = serverDomain(args._[0]);
     let username = str(args, "username");

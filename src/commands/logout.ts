@@ -9,7 +9,8 @@ export default defineVerb({
   positionals: { max: 1 },
   args: {},
   async run({ args }) {
-    const { eraseCredentials, authKey } = await import("../image/registry/auth");
+    const { authKey } = await import("../image/registry/auth");
+    const { eraseCredentials } = await import("../image/registry/credential-store");
     const domain = serverDomain(args._[0]);
     const shown = domain === "docker.io" ? authKey(domain) : domain;
     if (!eraseCredentials(domain)) out(`Not logged in to ${shown}\n`);

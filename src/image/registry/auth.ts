@@ -3,9 +3,8 @@
 // base64("user:password")}}}, or a credential helper (credsStore / credHelpers). Also the parser
 // of the registry's WWW-Authenticate challenge.
 
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { InvalidInputError } from "../../errors";
-import { atomicWrite } from "../../sys/fs";
 
 export interface Credentials {
   username: string;
@@ -33,14 +32,14 @@ export function authKey(domain: string): string {
   return d === "docker.io" || d === "index.docker.io" || d === "registry-1.docker.io" ? DOCKER_HUB_AUTH_KEY : d;
 }
 
-interface ConfigFile {
+export interface ConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
   credsStore?: string;
   credHelpers?: Record<string, string>;
   [other: string]: unknown;
 }
 
-function readConfig(dir: string): ConfigFile {
+export function readConfig(dir: string): ConfigFile {
   const path = `${dir}/config.json`;
   if (!existsSync(path)) return {};
   try {
@@ -51,17 +50,13 @@ function readConfig(dir: string): ConfigFile {
   }
 }
 
-function writeConfig(dir: string, c: ConfigFile): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  atomicWrite(`${dir}/config.json`, JSON.stringify(c, null, "\t") + "\n", 0o600);
-}
 
-function helperFor(c: ConfigFile, host: string): string | undefined {
+export function helperFor(c: ConfigFile, host: string): string | undefined {
   for (const [k, v] of Object.entries(c.credHelpers ?? {})) if (keyHost(k) === host) return v;
   return c.credsStore || undefined;
 }
 
-function runHelper(helper: string, action: "get" | "store" | "erase", input: string): string {
+export function runHelper(helper: string, action: "get" | "store" | "erase", input: string): string {
   const r = Bun.spawnSync([`docker-credential-${helper}`, action], { stdin: Buffer.from(input), stdout: "pipe", stderr: "pipe" });
   const outText = r.stdout.toString().trim();
   if (r.exitCode !== 0) {
@@ -98,42 +93,6 @@ export function lookupCredentials(domain: string, dir = dockerConfigDir()): Cred
   return undefined;
 }
 
-/** Stores credentials the way `docker login` does; returns where they went. */
-export function storeCredentials(domain: string, cred: Credentials, dir = dockerConfigDir()): string {
-  const c = readConfig(dir);
-  const key = authKey(domain);
-  const helper = helperFor(c, keyHost(key));
-  if (helper) {
-    runHelper(helper, "store", JSON.stringify({ ServerURL: key, Username: cred.username, Secret: cred.password }));
-    return `docker-credential-${helper}`;
-  }
-  const auths = c.auths ?? {};
-  for (const k of Object.keys(auths)) if (keyHost(k) === keyHost(key)) delete auths[k];
-  auths[key] = { auth: Buffer.from(`${cred.username}:${cred.password}`).toString("base64") };
-  c.auths = auths;
-  writeConfig(dir, c);
-  return `${dir}/config.json`;
-}
-
-/** Removes stored credentials; false when there were none. */
-export function eraseCredentials(domain: string, dir = dockerConfigDir()): boolean {
-  const c = readConfig(dir);
-  const key = authKey(domain);
-  const host = keyHost(key);
-  let found = false;
-  const helper = helperFor(c, host);
-  if (helper && runHelper(helper, "get", key)) {
-    runHelper(helper, "erase", key);
-    found = true;
-  }
-  for (const k of Object.keys(c.auths ?? {})) {
-    if (keyHost(k) !== host) continue;
-    delete c.auths![k];
-    found = true;
-  }
-  if (found) writeConfig(dir, c);
-  return found;
-}
 
 export interface Challenge {
   scheme: string;               // "bearer" | "basic" (lowercase)
