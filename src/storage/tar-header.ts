@@ -33,12 +33,15 @@ export interface TarHeader {
   cksumValid: boolean;
 }
 
+/** Buffer's UTF-8 decoder, called on any Uint8Array: no Buffer view is made per field. */
+const utf8Slice = (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice;
+
 /** A NUL-terminated field as UTF-8 (empty when it starts with NUL). */
 function field(b: Uint8Array, off: number, len: number): string {
   let end = off;
   const max = off + len;
   while (end < max && b[end] !== 0) end++;
-  return end === off ? "" : Buffer.from(b.buffer, b.byteOffset + off, end - off).toString("utf8");
+  return end === off ? "" : utf8Slice.call(b, off, end);
 }
 
 /** A numeric field: octal text (leading spaces, ends at the first non-octal byte) or base-256. */
@@ -72,6 +75,42 @@ function isUstar(b: Uint8Array, off: number): boolean {
     b[off + 261] === 0x72 && b[off + 262] === 0 && b[off + 263] === 0x30 && b[off + 264] === 0x30;
 }
 
+/**
+ * The header's checksum: the sum of its bytes with the checksum field read as spaces. Summed a
+ * 32-bit word at a time when the block is aligned (two 16-bit lanes per word): a quarter of the
+ * loop iterations, which is what a cold process pays for, in the interpreter, per header.
+ */
+function checksum(b: Uint8Array, off: number): number {
+  const at = b.byteOffset + off;
+  if ((at & 3) !== 0) return checksumBytes(b, off);
+  const w = words(b.buffer);
+  const first = at >>> 2;
+  if (first + 128 > w.length) return checksumBytes(b, off);
+  // 128 words of at most 2×255 per lane: no lane overflows 16 bits
+  let lanes = 2 * 0x00400040; // words 37 and 38, bytes 148..155: the checksum field, as spaces
+  for (let i = first; i < first + 37; i++) lanes += (w[i] & 0x00ff00ff) + ((w[i] >>> 8) & 0x00ff00ff);
+  for (let i = first + 39; i < first + 128; i++) lanes += (w[i] & 0x00ff00ff) + ((w[i] >>> 8) & 0x00ff00ff);
+  return (lanes & 0xffff) + (lanes >>> 16);
+}
+
+function checksumBytes(b: Uint8Array, off: number): number {
+  let sum = 8 * 0x20;
+  for (let i = off; i < off + 148; i++) sum += b[i];
+  for (let i = off + 156; i < off + BLOCK; i++) sum += b[i];
+  return sum;
+}
+
+/** A 32-bit view of the last buffer read: one per buffer, not one per header. */
+let wordsOf: ArrayBufferLike | undefined;
+let wordsView = new Uint32Array(0);
+function words(buf: ArrayBufferLike): Uint32Array {
+  if (buf !== wordsOf) {
+    wordsView = new Uint32Array(buf, 0, buf.byteLength >>> 2);
+    wordsOf = buf;
+  }
+  return wordsView;
+}
+
 /** Decodes the header block at off (512 bytes must be there). */
 export function decodeHeader(b: Uint8Array, off = 0): TarHeader {
   const raw = b[off + 156];
@@ -86,9 +125,7 @@ export function decodeHeader(b: Uint8Array, off = 0): TarHeader {
     if (prefix) path = `${prefix}/${path}`;
   }
   const size = number(b, off + 124, 12);
-  let sum = 8 * 0x20;
-  for (let i = off; i < off + 148; i++) sum += b[i];
-  for (let i = off + 156; i < off + BLOCK; i++) sum += b[i];
+  const sum = checksum(b, off);
   return {
     path,
     linkpath: field(b, off + 157, 100),
@@ -108,5 +145,7 @@ export function decodeHeader(b: Uint8Array, off = 0): TarHeader {
 /** Whether the block at off is all zero bytes (the end-of-archive marker), compared natively. */
 const ZERO = new Uint8Array(BLOCK);
 export function isZeroBlock(b: Uint8Array, off = 0): boolean {
+  // a header names something and has a checksum: most blocks are told apart by two bytes
+  if (b[off] !== 0 || b[off + 148] !== 0) return false;
   return Buffer.compare(Buffer.from(b.buffer, b.byteOffset + off, BLOCK), ZERO) === 0;
 }

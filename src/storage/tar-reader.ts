@@ -91,7 +91,7 @@ export class TarReader {
         continue;
       }
       if (this.buf.length - off < BLOCK) break;
-      this.header(this.buf.subarray(off, off + BLOCK));
+      this.header(this.buf, off);
       off += BLOCK;
     }
     this.buf = off >= this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(off));
@@ -121,13 +121,14 @@ export class TarReader {
 
   private lastSize = 0;
 
-  private header(block: Buffer): void {
-    if (isZeroBlock(block)) {
+  /** The header block at off in buf (read in place: a view per header costs more than the header). */
+  private header(buf: Buffer, off: number): void {
+    if (isZeroBlock(buf, off)) {
       if (++this.zeroBlocks >= 2) this.ended = true;
       return;
     }
     this.zeroBlocks = 0;
-    const h = decodeHeader(block);
+    const h = decodeHeader(buf, off);
     if (!h.cksumValid) throw new InvalidInputError("archive has an invalid tar header (bad checksum)");
     let size = h.size;
     if (h.flag === "x" || h.flag === "g" || h.flag === "L" || h.flag === "K") {
@@ -159,7 +160,7 @@ export class TarReader {
     this.pax = NO_PAX;
     this.longPath = this.longLink = null;
     // Only regular files carry data in a layer; a size on anything else is skipped, not written.
-    const carriesData = ["File", "OldFile", "ContiguousFile"].includes(entry.type);
+    const carriesData = entry.type === "File" || entry.type === "OldFile" || entry.type === "ContiguousFile";
     this.lastSize = size;
     this.inEntry = true;
     this.sink.entry(entry);

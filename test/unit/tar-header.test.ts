@@ -80,6 +80,25 @@ describe("tar header decoding", () => {
     expect(isZeroBlock(big, 1024)).toBe(false);
   });
 
+  test("the checksum is the same wherever the block sits in its buffer", () => {
+    // high bytes everywhere the format allows them (a UTF-8 name, the padding after the prefix):
+    // the word-at-a-time sum must carry as the byte sum does
+    const b = block({ path: "ünïcödé/".repeat(6), mode: 0o755, size: 7, type: "File" });
+    b.fill(0xff, 500, 512);
+    let sum = 8 * 0x20;
+    for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += b[i];
+    b.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "latin1");
+    for (const shift of [0, 1, 2, 3, 512, 515]) {
+      const host = new Uint8Array(shift + 512 + 5); // unaligned starts, and the block not at the end
+      host.set(b, shift);
+      expect(decodeHeader(host, shift).cksumValid).toBe(true);
+      expect(decodeHeader(host.subarray(shift), 0).cksumValid).toBe(true);
+      host[shift + 499] ^= 1;
+      expect(decodeHeader(host, shift).cksumValid).toBe(false);
+      expect(decodeHeader(host.subarray(shift, shift + 512), 0).cksumValid).toBe(false);
+    }
+  });
+
   test("an unknown type flag is Unsupported, as tar says", () => {
     const b = block({ path: "weird", mode: 0o644, type: "File" });
     b[156] = "Z".charCodeAt(0);
