@@ -69,6 +69,7 @@ export class SafeExtractor implements TarSink {
   }
 
   private closeRetired(): void {
+    if (this.retired.length === 0) return;
     for (const fd of this.retired.splice(0)) closeFd(fd);
   }
 

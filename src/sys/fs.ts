@@ -2,7 +2,9 @@
 // *at() calls that safe extraction and mount-target resolution are built on.
 
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from "node:fs";
-import { check, cstr, sym, tryCall } from "./libc";
+import { SyscallError } from "../errors";
+import { errnoName, errnoText } from "./errno";
+import { check, cpath, cstr, sym, tryCall } from "./libc";
 
 /** Writes data to path atomically: a temp file in the same directory, then rename. */
 export function atomicWrite(path: string, data: string | Uint8Array, mode = 0o644): void {
@@ -73,7 +75,7 @@ export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
   AT_EMPTY_PATH = 0x1000;
 
 export function openAt(dirfd: number, name: string, flags: number, mode = 0): number {
-  const n = cstr(name);
+  const n = cpath(name);
   return check("open", name, () => sym.openat(dirfd, n, flags | O_CLOEXEC, mode));
 }
 
@@ -90,15 +92,22 @@ export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SY
  * With RESOLVE_IN_ROOT, ".." and absolute symlinks cannot leave dirfd: the way to find a path
  * inside an untrusted tree (a layer being unpacked, a container's rootfs).
  */
+/** struct open_how { u64 flags, mode, resolve }, as little-endian 32-bit halves; reused by every call. */
+const HOW = new Uint32Array(6);
+function openHow(flags: number, mode: number, resolve: number): Uint32Array {
+  HOW[0] = (flags | O_CLOEXEC) >>> 0; HOW[2] = mode; HOW[4] = resolve;
+  return HOW;
+}
+
 export function openat2(dirfd: number, name: string, flags: number, mode: number, resolve: number): number {
-  const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), BigInt(mode), BigInt(resolve)]);
-  const n = cstr(name);
+  const how = openHow(flags, mode, resolve);
+  const n = cpath(name);
   return check("openat2", name, () => sym.syscall(SYS_openat2, dirfd as any, n, how, 24 as any, null));
 }
 
 export function tryOpenat2(dirfd: number, name: string, flags: number, mode: number, resolve: number): number {
-  const how = new BigUint64Array([BigInt(flags | O_CLOEXEC), BigInt(mode), BigInt(resolve)]);
-  const n = cstr(name);
+  const how = openHow(flags, mode, resolve);
+  const n = cpath(name);
   return tryCall(() => sym.syscall(SYS_openat2, dirfd as any, n, how, 24 as any, null));
 }
 
@@ -118,37 +127,38 @@ export function makedev(major: number, minor: number): bigint {
 }
 
 export function mknodAt(dirfd: number, name: string, mode: number, dev: bigint): void {
-  const n = cstr(name);
+  const n = cpath(name);
   check("mknod", name, () => sym.mknodat(dirfd, n, mode, dev));
 }
 
 export function mkdirAt(dirfd: number, name: string, mode: number): number {
-  const n = cstr(name);
+  const n = cpath(name);
   return tryCall(() => sym.mkdirat(dirfd, n, mode));
 }
 
 export function symlinkAt(target: string, dirfd: number, name: string): void {
-  const t = cstr(target), n = cstr(name);
+  const t = cpath(target, 0), n = cpath(name, 1);
   check("symlink", name, () => sym.symlinkat(t, dirfd, n));
 }
 
 export function linkAt(olddirfd: number, oldname: string, newdirfd: number, newname: string): void {
-  const o = cstr(oldname), n = cstr(newname);
-  check("link", `${newname} to ${oldname}`, () => sym.linkat(olddirfd, o, newdirfd, n, 0));
+  const o = cpath(oldname, 0), n = cpath(newname, 1);
+  const rc = tryCall(() => sym.linkat(olddirfd, o, newdirfd, n, 0));
+  if (rc < 0) throw new SyscallError("link", -rc, errnoName(-rc), errnoText(-rc), `${newname} to ${oldname}`);
 }
 
 export function unlinkAt(dirfd: number, name: string, isDir: boolean): number {
-  const n = cstr(name);
+  const n = cpath(name);
   return tryCall(() => sym.unlinkat(dirfd, n, isDir ? AT_REMOVEDIR : 0));
 }
 
 export function fchownAt(dirfd: number, name: string, uid: number, gid: number): void {
-  const n = cstr(name);
+  const n = cpath(name);
   check("chown", name, () => sym.fchownat(dirfd, n, uid, gid, AT_SYMLINK_NOFOLLOW));
 }
 
 export function fchmodAt(dirfd: number, name: string, mode: number): void {
-  const n = cstr(name);
+  const n = cpath(name);
   check("chmod", name, () => sym.fchmodat(dirfd, n, mode, 0));
 }
 
@@ -160,16 +170,28 @@ export function fchownFd(fd: number, uid: number, gid: number, what: string): vo
   check("chown", what, () => sym.fchown(fd, uid, gid));
 }
 
+/** struct timespec[2] { i64 sec, i64 nsec }, as little-endian 32-bit halves; reused by every call. */
+const TS = new Int32Array(8);
+function timespecs(atime: number, mtime: number): Int32Array {
+  setTimespec(0, atime);
+  setTimespec(4, mtime);
+  return TS;
+}
+function setTimespec(i: number, t: number): void {
+  let sec = Math.floor(t);
+  let nsec = Math.round((t - sec) * 1e9);
+  if (nsec >= 1e9) { sec++; nsec -= 1e9; }
+  TS[i] = sec | 0; TS[i + 1] = Math.floor(sec / 4294967296); TS[i + 2] = nsec; TS[i + 3] = 0;
+}
+
 /** Sets atime and mtime (seconds, fractional) of name in dirfd, not following a symlink. */
 export function utimesAt(dirfd: number, name: string | null, atime: number, mtime: number): void {
-  const ts = new BigInt64Array(4);
-  ts[0] = BigInt(Math.floor(atime)); ts[1] = BigInt(Math.round((atime % 1) * 1e9));
-  ts[2] = BigInt(Math.floor(mtime)); ts[3] = BigInt(Math.round((mtime % 1) * 1e9));
+  const ts = timespecs(atime, mtime);
   if (name === null) {
     check("futimens", String(dirfd), () => sym.futimens(dirfd, ts));
     return;
   }
-  const n = cstr(name);
+  const n = cpath(name);
   check("utimensat", name, () => sym.utimensat(dirfd, n, ts, AT_SYMLINK_NOFOLLOW));
 }
 

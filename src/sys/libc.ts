@@ -136,6 +136,24 @@ export function cstr(s: string): Buffer {
   return Buffer.from(s + "\0", "utf8");
 }
 
+/**
+ * Two scratch slots for the path arguments of the *at() calls: a NUL-terminated copy of s written
+ * in place and its address returned, instead of a Buffer per path (unpacking a layer makes a few
+ * such calls per entry, and in a cold process the Buffers were a fair part of each). The address
+ * is good until the next cpath() on the same slot: pass it straight to the one call it is for.
+ * A string that may not fit gets a Buffer of its own, as from cstr().
+ */
+const SLOT = 8192;
+const scratch = Buffer.alloc(2 * SLOT);
+let scratchAt = 0;
+export function cpath(s: string, slot: 0 | 1 = 0): number | Buffer {
+  if (s.length * 3 >= SLOT) return cstr(s); // UTF-8 takes at most 3 bytes per UTF-16 unit
+  if (scratchAt === 0) scratchAt = ptr(scratch);
+  const at = slot * SLOT;
+  scratch[at + scratch.write(s, at)] = 0;
+  return scratchAt + at;
+}
+
 /** Builds a NULL-terminated char*[] for execve; `keep` holds the strings alive. */
 export function cstrArray(items: string[]): { array: BigUint64Array; keep: Buffer[] } {
   const keep = items.map(cstr);
