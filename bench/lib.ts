@@ -48,6 +48,40 @@ export function hyperfine(command: string, opts: { runs?: number; warmup?: numbe
   return json.results[0].median * 1000;
 }
 
+export interface Contender { name: string; argv: string[]; prepare?: () => void }
+
+/**
+ * Times contenders round by round, in a fresh random order each round, for when two tools are
+ * compared on a machine whose speed drifts: hyperfine runs all of one command, then all of the
+ * next, and a drift between the two blocks showed up as a ±10% swing in the ratio from one bench
+ * run to the next. Returns each contender's median (ms) and, per pair, in how many rounds the
+ * first was the faster.
+ */
+export function interleaved(contenders: Contender[], rounds: number, warmup = 3): { medians: Map<string, number | null>; wins: (a: string, b: string) => number } {
+  const times = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const perRound: Map<string, number>[] = [];
+  for (let i = 0; i < warmup + rounds; i++) {
+    const round = new Map<string, number>();
+    for (const c of [...contenders].sort(() => Math.random() - 0.5)) {
+      c.prepare?.();
+      const start = performance.now();
+      const r = Bun.spawnSync(c.argv, { stdout: "ignore", stderr: "pipe" });
+      const ms = performance.now() - start;
+      if (r.exitCode !== 0) {
+        process.stderr.write(`bench: ${c.argv.join(" ")} failed:\n${r.stderr.toString()}\n`);
+        return { medians: new Map(contenders.map((x) => [x.name, null])), wins: () => 0 };
+      }
+      if (i >= warmup) { times.get(c.name)!.push(ms); round.set(c.name, ms); }
+    }
+    if (i >= warmup) perRound.push(round);
+  }
+  const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+  return {
+    medians: new Map([...times].map(([k, v]) => [k, median(v)])),
+    wins: (a, b) => perRound.filter((r) => r.get(a)! < r.get(b)!).length,
+  };
+}
+
 /** A scratch --root with the busybox image imported. */
 export function benchRoot(label: string): { root: string; md: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), `bench-${label}-`));
