@@ -26,6 +26,8 @@ const out = `${root}/dist/mydocker`;
 // --splitting (ESM): each verb's modules are their own chunk, loaded when the verb is. In one
 // chunk every module's top-level functions are instantiated at start-up, used or not; on this
 // kind of VM (page faults are dear) that was ~13 ms of a 26 ms `--version`.
-await $`${process.execPath} build --compile --splitting --format=esm --minify --bytecode --sourcemap=none ${root}/src/entry.ts --outfile ${out}`.quiet();
+// --compile-jit-policy: the JIT starts 1000 times more reluctant to compile; long work asks for
+// the normal policy back (src/sys/jit.ts). Short commands ran faster without the compiling.
+await $`${process.execPath} build --compile --splitting --format=esm --minify --bytecode --sourcemap=none --compile-jit-policy=1000 ${root}/src/entry.ts --outfile ${out}`.quiet();
 if (!existsSync(out)) throw new Error("build: bun build produced no dist/mydocker");
 console.error(`build: ${out} ${(statSync(out).size / 1048576).toFixed(1)} MiB`);

@@ -6,6 +6,7 @@ import { InvalidInputError } from "../errors";
 import { out, err } from "../output";
 import { observe } from "./status";
 import type { ContainerStore } from "./store";
+import { LONG_WORK, longWork } from "../sys/jit";
 
 export interface LogOptions {
   follow: boolean;
@@ -45,7 +46,9 @@ function emit(line: LogLine, opts: LogOptions): boolean {
 
 function parseLines(text: string): LogLine[] {
   const lines: LogLine[] = [];
-  for (const raw of text.split("\n")) {
+  const raws = text.split("\n");
+  if (raws.length > LONG_WORK) longWork();
+  for (const raw of raws) {
     if (!raw) continue;
     try { lines.push(JSON.parse(raw)); } catch { /* a torn last line while the monitor writes */ }
   }

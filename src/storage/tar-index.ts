@@ -6,6 +6,7 @@ import { createReadStream, readSync } from "node:fs";
 import { InvalidInputError } from "../errors";
 import { BLOCK, decodeHeader, isZeroBlock } from "./tar-header";
 import { parsePax } from "./tar-reader";
+import { LONG_WORK, longWork } from "../sys/jit";
 
 export interface TarMember {
   name: string;      // normalised: no leading "./" or "/"
@@ -28,6 +29,7 @@ export function indexTar(fd: number): Map<string, TarMember> {
   let globalPax: Record<string, string | Buffer> = {}; // as the streaming reader: names must agree
   let longName: string | null = null, longLink: string | null = null;
   let zeros = 0;
+  let headers = 0;
   const readBody = (at: number, size: number) => {
     const b = Buffer.alloc(size);
     if (readSync(fd, b, 0, size, at) !== size) throw new InvalidInputError("archive is truncated");
@@ -43,6 +45,7 @@ export function indexTar(fd: number): Map<string, TarMember> {
       continue;
     }
     zeros = 0;
+    if (++headers === LONG_WORK) longWork();
     const h = decodeHeader(block);
     if (!h.cksumValid) throw new InvalidInputError("archive has an invalid tar header (bad checksum); is it a tar archive?");
     const flag = h.flag;

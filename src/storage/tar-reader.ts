@@ -5,6 +5,7 @@
 
 import { InvalidInputError } from "../errors";
 import { BLOCK, decodeHeader, isZeroBlock } from "./tar-header";
+import { LONG_WORK, longWork } from "../sys/jit";
 
 export type EntryType = "File" | "OldFile" | "ContiguousFile" | "Link" | "SymbolicLink" |
   "CharacterDevice" | "BlockDevice" | "Directory" | "FIFO" | string;
@@ -66,6 +67,7 @@ export class TarReader {
   private inEntry = false;
   private ended = false;
   private zeroBlocks = 0;
+  private headers = 0;
 
   constructor(private sink: TarSink) {}
 
@@ -128,6 +130,7 @@ export class TarReader {
       return;
     }
     this.zeroBlocks = 0;
+    if (++this.headers === LONG_WORK) longWork();
     const h = decodeHeader(buf, off);
     if (!h.cksumValid) throw new InvalidInputError("archive has an invalid tar header (bad checksum)");
     let size = h.size;

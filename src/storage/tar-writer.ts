@@ -13,6 +13,7 @@ import {
   closeFd, lgetxattr, llistxattr, O_DIRECTORY, O_NOFOLLOW, O_RDONLY, openAt, openat2,
   RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS,
 } from "../sys/fs";
+import { LONG_WORK, longWork } from "../sys/jit";
 
 export type WriteType = "file" | "dir" | "symlink" | "hardlink" | "char" | "block" | "fifo";
 
@@ -39,6 +40,7 @@ export class TarWriter {
   private used = 0;
   private pending = 0;   // data bytes the current entry still owes
   private entrySize = 0; // data bytes of the current entry, for its padding
+  private entries = 0;
 
   constructor(private sink: (chunk: Uint8Array) => void) {}
 
@@ -61,6 +63,7 @@ export class TarWriter {
 
   add(e: WriteEntry): void {
     if (this.pending > 0) throw new Error("tar writer: previous entry's data is incomplete");
+    if (++this.entries === LONG_WORK) longWork();
     const pax: Record<string, string | Buffer> = {};
     const name = e.path;
     const [prefix, short] = splitUstarName(name);
