@@ -38,7 +38,7 @@ if (!existsSync(BIN)) throw new Error("bench: build first (npm run build)");
 if (process.getuid?.() !== 0) throw new Error("bench: run as root");
 const file = join(REPO, "bench/RESULTS.md");
 let doc = existsSync(file) ? readFileSync(file, "utf8") : "";
-const header = "# Benchmark results\n\nMedians from hyperfine on one machine in one run (`npm run bench`); the machines are noisy (±20 %).\n";
+const header = "# Benchmark results\n\nMedians on one machine in one run (`npm run bench`), from hyperfine or, where a suite says so, from rounds that alternate the tools; the machines are noisy (±20 %).\n";
 if (!doc.startsWith("# Benchmark results")) doc = header;
 for (const [name, suite] of Object.entries(SUITES)) {
   if (wanted.length && !wanted.includes(name)) continue;
