@@ -63,12 +63,15 @@ export class ContainerStore {
     }
     // Replaced by rename under the names lock: the claim file never disappears, so a concurrent
     // O_EXCL claimer still fails, and two takers cannot both win.
-    return withLock(`${this.namesDir}/.lock`, () => {
+    const stale = withLock(`${this.namesDir}/.lock`, () => {
       const holder = this.nameOwner(name);
-      if (holder === undefined || !this.staleClaim(claim, holder)) return false;
+      if (holder === undefined || !this.staleClaim(claim, holder)) return undefined;
       atomicWrite(claim, id, 0o600);
-      return true;
+      return holder;
     });
+    if (stale === undefined) return false;
+    this.removeAbandoned(stale); // the directory a killed plain create left, if any
+    return true;
   }
 
   /**
@@ -87,6 +90,37 @@ export class ContainerStore {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Directories a create left without a record (killed between making its directory and writing
+   * config.json), and the names they claimed: nothing else removes them, and ps never shows them.
+   * One younger than a create ever takes may still be a create under way, and stays.
+   */
+  sweepAbandoned(): string[] {
+    const swept = this.candidateIds().filter((id) => this.removeAbandoned(id));
+    if (swept.length && existsSync(this.namesDir)) {
+      withLock(`${this.namesDir}/.lock`, () => {
+        for (const name of readdirSync(this.namesDir))
+          if (!name.startsWith(".") && swept.includes(this.nameOwner(name) ?? "")) rmSync(`${this.namesDir}/${name}`, { force: true });
+      });
+    }
+    return swept;
+  }
+
+  /** Removes id's directory if it holds no record and is older than any create under way. */
+  private removeAbandoned(id: string): boolean {
+    const dir = this.containerDir(id);
+    try {
+      if (existsSync(`${dir}/config.json`) || Date.now() - statSync(dir).mtimeMs <= STALE_CLAIM_MS) return false;
+    } catch {
+      return false; // gone already
+    }
+    return this.locked(id, () => {
+      if (existsSync(`${dir}/config.json`)) return false;
+      rmSync(dir, { recursive: true, force: true });
+      return true;
+    });
   }
 
   releaseName(name: string, id: string): void {

@@ -3,7 +3,7 @@
 // a killed monitor.
 
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { eventually, IS_ROOT, useSandbox } from "./harness";
 
 function alive(pid: number): boolean {
@@ -327,5 +327,31 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     expect(sb.ok(["inspect", "--format", "{{.Id}}", "heir"])).toBe(owner);
     sb.ok(["rm", "-f", "heir"]);
     expect(await eventually(() => sb.leftovers().length === 0, 3000)).toBe(true);
+  });
+
+  test("what a killed plain create left (a directory without a record, its name) is swept", () => {
+    const containers = `${sb.root}/containers`;
+    const abandoned = "7".repeat(64), taken = "5".repeat(64), young = "6".repeat(64);
+    for (const id of [abandoned, taken, young]) mkdirSync(`${containers}/${id}`, { recursive: true });
+    mkdirSync(`${containers}/.names`, { recursive: true });
+    writeFileSync(`${containers}/.names/orphan`, abandoned);
+    writeFileSync(`${containers}/.names/reclaimed`, taken);
+    const longAgo = new Date(Date.now() - 60_000);
+    for (const p of [`${containers}/${abandoned}`, `${containers}/${taken}`, `${containers}/.names/reclaimed`]) utimesSync(p, longAgo, longAgo);
+    try {
+      // taking over the stale name removes the directory its create left
+      const id = sb.ok(["create", "--name", "reclaimed", "busybox", "true"]);
+      expect(readFileSync(`${containers}/.names/reclaimed`, "utf8")).toBe(id);
+      expect(existsSync(`${containers}/${taken}`)).toBe(false);
+      sb.ok(["rm", "reclaimed"]);
+      // prune sweeps the others; a young one may be a create under way, and stays
+      sb.ok(["container", "prune", "-f"]);
+      expect(existsSync(`${containers}/${abandoned}`)).toBe(false);
+      expect(existsSync(`${containers}/.names/orphan`)).toBe(false);
+      expect(existsSync(`${containers}/${young}`)).toBe(true);
+    } finally {
+      for (const id of [abandoned, taken, young]) rmSync(`${containers}/${id}`, { recursive: true, force: true });
+      rmSync(`${containers}/.names/orphan`, { force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-// `mydocker container prune [-f] [--filter until=…|label=…]`: removes every stopped container.
+// `mydocker container prune [-f] [--filter until=…|label=…]`: removes every stopped container, and
+// the directories creates killed before writing their record left behind.
 
 import { deleteContainer } from "../../container/cleanup";
 import { listContainers } from "../../container/list";
@@ -42,6 +43,7 @@ export default defineVerb({
         deleted.push(c.config.Id);
       });
     }
+    store.sweepAbandoned(); // directories killed creates left, which ps does not list
     out(`Deleted Containers:\n${deleted.map((d) => d + "\n").join("")}\nTotal reclaimed space: 0B\n`);
   },
 });
