@@ -45,8 +45,8 @@ export async function pull(): Promise<SuiteResult> {
       "mydocker pull of busybox on a Firecracker VM (2026-12-02, trace marks, typical run): Bun starts the entry module at ~11.5 ms; " +
       "the manifest request goes out at ~17 ms (pull-start.ts, before the store and unpack code load), back at ~25–31 ms; config and " +
       "layer requests go out together and come back at ~34–54 ms (the registry shares the 2 vCPUs); the body takes 2–13 ms, gunzip " +
-      "(libdeflate) ~4.5 ms, the unpack of 287 entries ~15 ms (GNU tar spends ~13 ms, mostly in the kernel, on the same tree), the " +
-      "store's files ~1.2 ms; the kernel then takes ~4 ms to tear the process down. Page faults cost ~12–17 µs each on this VM: with " +
+      "(libdeflate) ~4.5 ms, the unpack of 287 entries ~12–16 ms (GNU tar spends ~13 ms, mostly in the kernel, on the same tree), the " +
+      "store's files ~1.2 ms; the kernel then takes ~4 ms to tear the process down (RSS ~45 MB; skopeo's ~21 MB). Page faults cost ~12–17 µs each on this VM: with " +
       "huge pages advised on the heap's reservations (src/sys/memory.ts) a pull takes ~1800 of them instead of ~3800."];
     return { notes, title: `pull busybox (${Math.round(Bun.file(`${dir}/busybox.tar`).size / 1024)} KiB) from a loopback registry`, target: "≤ skopeo copy's time", rows, met };
   } finally {
