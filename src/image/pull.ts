@@ -13,7 +13,7 @@ import { type PullStart, startPull } from "./pull-start";
 import { familiarName, familiarString, type Reference, shortDigest } from "./reference";
 import { addBlobSums } from "./blob-sums";
 import { addRepoDigest } from "./repo-digests";
-import { readAll, sha256, withIdleTimeout } from "./registry/client";
+import { type RegistryClient, readAll, sha256, withIdleTimeout } from "./registry/client";
 import { DigestMismatchError, RegistryError, UnauthorizedError } from "./registry/errors";
 import {
   ACCEPT_MANIFESTS, type Descriptor, type ImageManifest, type Platform, hostPlatform, layerCompression,
@@ -198,6 +198,84 @@ function rollback(store: ImageStore, added: string[], interrupted: boolean): voi
   });
 }
 
+/**
+ * Layer requests sent before the config is read, so they share its round trip instead of
+ * following it. A layer the config then shows to be present has its response dropped unread.
+ */
+class EarlyBlobs {
+  private pending = new Map<string, Promise<Response>>();
+
+  constructor(client: RegistryClient, layers: Descriptor[], n: number) {
+    for (const l of layers) {
+      if (this.pending.size >= n) break;
+      if (this.pending.has(l.digest)) continue;
+      const p = client.getBlob(l.digest);
+      p.catch(() => {}); // awaited by take(), or dropped
+      this.pending.set(l.digest, p);
+    }
+  }
+
+  /** The request already sent for digest, if any; the caller reads its body. */
+  take(digest: string): Promise<Response> | undefined {
+    const p = this.pending.get(digest);
+    this.pending.delete(digest);
+    return p;
+  }
+
+  /** Cancels the bodies nobody took (layers found present, or a pull that failed). */
+  drop(): void {
+    for (const p of this.pending.values()) p.then((r) => r.body?.cancel(), () => {});
+    this.pending.clear();
+  }
+}
+
+/** The image config, verified against its digest. */
+async function fetchConfig(client: RegistryClient, desc: Descriptor): Promise<{ bytes: Buffer; config: ImageConfig }> {
+  const res = await client.getBlob(desc.digest);
+  const bytes = Buffer.from(await readAll(res.body, client.idleMs, `config ${desc.digest}`, MAX_CONFIG));
+  const got = sha256(bytes);
+  if (got !== desc.digest) throw new DigestMismatchError(`config ${desc.digest}: digest mismatch: the registry sent content with digest ${got}`);
+  try {
+    return { bytes, config: JSON.parse(bytes.toString("utf8")) };
+  } catch {
+    throw new RegistryError(`config ${desc.digest}: not JSON`);
+  }
+}
+
+/** Downloads one layer blob (or reads the response already requested) and unpacks it under diffId. */
+async function pullLayer(
+  store: ImageStore, client: RegistryClient, desc: Descriptor, diffId: string, sent: Promise<Response> | undefined,
+  progress: Progress, signal: AbortSignal,
+): Promise<void> {
+  const label = shortDigest(desc.digest);
+  const res = await (sent ?? client.getBlob(desc.digest));
+  const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
+  const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));
+  const compression = layerCompression(desc.mediaType)!;
+  if (desc.size <= BUFFERED_BLOB) {
+    // small blob: verified whole before a byte of it is unpacked, decompressed in one call
+    const parts: Uint8Array[] = [];
+    for await (const c of chunks) parts.push(c);
+    progress.update(label, "Extracting");
+    let tar: Uint8Array;
+    try {
+      tar = decompressWhole(Buffer.concat(parts), compression);
+    } catch (e) {
+      throw new RegistryError(`layer ${desc.digest}: ${(e as Error).message}`);
+    }
+    await unpackLayer(store.layersDir, (async function* () { yield tar; })(), diffId);
+  } else {
+    try {
+      await unpackLayer(store.layersDir, uncompressed(chunks, compression), diffId);
+    } catch (e) {
+      // the decompressor meets a corrupt blob before its digest can be checked
+      if (e instanceof MydockerError) throw e;
+      throw new RegistryError(`layer ${desc.digest}: cannot decompress (${compression}): ${(e as Error).message}`);
+    }
+  }
+  progress.update(label, "Pull complete");
+}
+
 async function pullInto(
   store: ImageStore, start: PullStart, want: Platform, explicit: boolean,
   progress: Progress, added: string[], concurrency: number, signal: AbortSignal,
@@ -207,34 +285,14 @@ async function pullInto(
   progress.note(ref.digest ? `${ref.digest}: Pulling from ${ref.path}` : `${tag}: Pulling from ${ref.path}`);
   const { manifest, topDigest } = await resolveManifest(start, want);
 
-  const configDesc = manifest.config;
-  const id = configDesc.digest;
+  const id = manifest.config.digest;
   const existing = store.find(id);
-  let configBytes: Buffer | undefined;
-  let downloaded = false;
-  let config: ImageConfig;
-  // the first layers' requests go out together with the config's instead of after it (a round
-  // trip each); a layer the config then shows to be present has its response dropped unread
-  const early = new Map<string, Promise<Response>>();
+  const complete = existing !== undefined && existing.config.rootfs.diff_ids.every((d) => hasLayer(store.layersDir, d));
+  const early = complete ? undefined : new EarlyBlobs(client, manifest.layers, concurrency);
   try {
-    if (existing && existing.config.rootfs.diff_ids.every((d) => hasLayer(store.layersDir, d))) {
-      config = existing.config;
-    } else {
-      for (const l of manifest.layers) {
-        if (early.size >= concurrency) break;
-        if (!early.has(l.digest)) early.set(l.digest, client.getBlob(l.digest));
-      }
-      for (const p of early.values()) p.catch(() => {}); // awaited below, or dropped
-      const res = await client.getBlob(configDesc.digest);
-      configBytes = Buffer.from(await readAll(res.body, client.idleMs, `config ${configDesc.digest}`, MAX_CONFIG));
-      const got = sha256(configBytes);
-      if (got !== configDesc.digest) throw new DigestMismatchError(`config ${configDesc.digest}: digest mismatch: the registry sent content with digest ${got}`);
-      try {
-        config = JSON.parse(configBytes.toString("utf8"));
-      } catch {
-        throw new RegistryError(`config ${configDesc.digest}: not JSON`);
-      }
-    }
+    // an image already here, whole, needs no config from the registry (nor any layer)
+    const fetched = complete ? undefined : await fetchConfig(client, manifest.config);
+    const config = fetched?.config ?? existing!.config;
     if (explicit) {
       const have = normalizePlatform({ os: config.os, architecture: config.architecture, variant: (config as { variant?: string }).variant });
       if (have.os !== want.os || have.architecture !== want.architecture)
@@ -246,8 +304,7 @@ async function pullInto(
     for (const l of manifest.layers)
       if (!layerCompression(l.mediaType)) throw new RegistryError(`layer ${l.digest}: unsupported media type ${l.mediaType}`);
 
-    if (configBytes) {
-      downloaded = true;
+    if (fetched) {
       const todo: number[] = [];
       manifest.layers.forEach((l, i) => {
         if (hasLayer(store.layersDir, diffIds[i])) progress.update(shortDigest(l.digest), "Already exists");
@@ -259,48 +316,19 @@ async function pullInto(
       await limited(concurrency, unique, async (i) => {
         if (signal.aborted) throw signal.reason;
         const desc = manifest.layers[i];
-        const label = shortDigest(desc.digest);
-        const pending = early.get(desc.digest);
-        early.delete(desc.digest);
-        const res = await (pending ?? client.getBlob(desc.digest));
-        const body = withIdleTimeout(res.body!, client.idleMs, `layer ${desc.digest}`);
-        const chunks = verified(body, desc, signal, (n) => progress.update(label, "Downloading", n, desc.size));
-        const compression = layerCompression(desc.mediaType)!;
-        if (desc.size <= BUFFERED_BLOB) {
-          // small blob: verified whole before a byte of it is unpacked, decompressed in one call
-          const parts: Uint8Array[] = [];
-          for await (const c of chunks) parts.push(c);
-          progress.update(label, "Extracting");
-          let tar: Uint8Array;
-          try {
-            tar = decompressWhole(Buffer.concat(parts), compression);
-          } catch (e) {
-            throw new RegistryError(`layer ${desc.digest}: ${(e as Error).message}`);
-          }
-          await unpackLayer(store.layersDir, (async function* () { yield tar; })(), diffIds[i]);
-        } else {
-          try {
-            await unpackLayer(store.layersDir, uncompressed(chunks, compression), diffIds[i]);
-          } catch (e) {
-            // the decompressor meets a corrupt blob before its digest can be checked
-            if (e instanceof MydockerError) throw e;
-            throw new RegistryError(`layer ${desc.digest}: cannot decompress (${compression}): ${(e as Error).message}`);
-          }
-        }
-        progress.update(label, "Pull complete");
+        await pullLayer(store, client, desc, diffIds[i], early!.take(desc.digest), progress, signal);
       });
     }
     progress.finish();
     store.locked(() => {
-      if (configBytes) store.addImageConfigBytes(configBytes);
+      if (fetched) store.addImageConfigBytes(fetched.bytes);
       else if (!existsSync(`${store.dir}/imagedb/${id.slice(7)}.json`)) throw new NotFoundError(`image ${id} vanished during the pull`);
       if (tag) store.setTag(`${ref.domain}/${ref.path}:${tag}`, id);
       addRepoDigest(store.dir, `${ref.domain}/${ref.path}`, topDigest, id);
       addBlobSums(store.dir, manifest.layers.map((l, i) => ({ diffId: diffIds[i], blob: { digest: l.digest, size: l.size, mediaType: l.mediaType } })));
     });
+    return { id, digest: topDigest, downloaded: fetched !== undefined };
   } finally {
-    // requests that went out early for layers found present, or before a failure
-    for (const p of early.values()) p.then((r) => r.body?.cancel(), () => {});
+    early?.drop();
   }
-  return { id, digest: topDigest, downloaded };
 }
