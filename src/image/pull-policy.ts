@@ -25,7 +25,10 @@ export async function imageForRun(globals: Globals, store: ImageStore, name: str
   const shown = familiarString(parseReference(name));
   if (policy === "never") throw new NotFoundError(`Unable to find image '${shown}' locally`);
   if (policy === "missing") err(`Unable to find image '${shown}' locally\n`);
+  // as `pull` does: the manifest request goes out before the rest of the pull's code loads
+  const { startPull } = await import("./pull-start");
+  const start = startPull(name, globals.insecureRegistries);
   const { pullWithOutput } = await import("./pull-output");
-  const r = await pullWithOutput(globals, name, { platform, statusLine: true });
+  const r = await pullWithOutput(globals, name, { platform, statusLine: true, start });
   return store.get(r.id);
 }
