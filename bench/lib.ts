@@ -33,19 +33,22 @@ export function sh(cmd: string): string {
 
 /** Median wall time (ms) of a command under hyperfine; prepare runs before each timing. */
 export function hyperfine(command: string, opts: { runs?: number; warmup?: number; prepare?: string; shell?: boolean } = {}): number | null {
-  const out = join(mkdtempSync(join(tmpdir(), "bench-")), "h.json");
+  const dir = mkdtempSync(join(tmpdir(), "bench-"));
+  const out = join(dir, "h.json");
   const args = ["hyperfine", "--export-json", out, "-r", String(opts.runs ?? 20), "-w", String(opts.warmup ?? 3), "--style", "none"];
   if (!opts.shell && !opts.prepare) args.push("-N");
   if (opts.prepare) args.push("--prepare", opts.prepare);
   args.push(command);
-  const r = Bun.spawnSync(args, { stdout: "pipe", stderr: "pipe" });
-  if (r.exitCode !== 0) {
-    process.stderr.write(`bench: ${command} failed:\n${r.stderr.toString()}\n`);
-    return null;
+  try {
+    const r = Bun.spawnSync(args, { stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) {
+      process.stderr.write(`bench: ${command} failed:\n${r.stderr.toString()}\n`);
+      return null;
+    }
+    return JSON.parse(readFileSync(out, "utf8")).results[0].median * 1000;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const json = JSON.parse(readFileSync(out, "utf8"));
-  rmSync(out, { force: true });
-  return json.results[0].median * 1000;
 }
 
 export interface Contender { name: string; argv: string[]; prepare?: () => void }

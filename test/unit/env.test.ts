@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { containerEnv, mergeEnv, parseEnvArg, readEnvFile } from "../../src/container/env";
 
@@ -20,9 +20,13 @@ describe("container environment", () => {
 
   test("--env-file skips comments and blank lines", () => {
     const dir = mkdtempSync(`${tmpdir()}/envfile-`);
-    writeFileSync(`${dir}/f`, "# c\n\nA=1\n  B=2\r\nC=with spaces\n");
-    expect(readEnvFile(`${dir}/f`)).toEqual(["A=1", "B=2", "C=with spaces"]);
-    expect(() => readEnvFile(`${dir}/missing`)).toThrow(/no such file/);
+    try {
+      writeFileSync(`${dir}/f`, "# c\n\nA=1\n  B=2\r\nC=with spaces\n");
+      expect(readEnvFile(`${dir}/f`)).toEqual(["A=1", "B=2", "C=with spaces"]);
+      expect(() => readEnvFile(`${dir}/missing`)).toThrow(/no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("mergeEnv keeps first position, last value", () => {

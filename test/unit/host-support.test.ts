@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { filesystemsOf, requireOverlayfs } from "../../src/storage/host-support";
 
@@ -8,8 +8,12 @@ describe("host support", () => {
     expect(filesystemsOf("nodev\tsysfs\n\text4\nnodev\toverlay\n").has("overlay")).toBe(true);
   });
   test("a kernel without overlayfs is named as such", () => {
-    const f = `${mkdtempSync(`${tmpdir()}/fs-`)}/filesystems`;
-    writeFileSync(f, "nodev\tsysfs\n\text4\n");
-    expect(() => requireOverlayfs(f)).toThrow(/no overlayfs/);
+    const dir = mkdtempSync(`${tmpdir()}/fs-`);
+    try {
+      writeFileSync(`${dir}/filesystems`, "nodev\tsysfs\n\text4\n");
+      expect(() => requireOverlayfs(`${dir}/filesystems`)).toThrow(/no overlayfs/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

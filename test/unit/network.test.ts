@@ -2,7 +2,7 @@
 // /etc files. The kernel side is covered by test/integration/network.test.ts.
 
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostsContent, resolvConfContent } from "../../src/network/etc-files";
@@ -189,11 +189,16 @@ describe("/etc files", () => {
   });
 
   test("resolv.conf drops loopback nameservers like Docker; --dns replaces them", () => {
-    const f = join(mkdtempSync(join(tmpdir(), "resolv-")), "resolv.conf");
-    writeFileSync(f, "nameserver 127.0.0.53\nnameserver 10.9.9.9\nsearch corp\noptions edns0\n");
-    expect(resolvConfContent([], [], [], f)).toBe("nameserver 10.9.9.9\nsearch corp\noptions edns0\n");
-    expect(resolvConfContent(["10.1.1.1"], ["a.example"], ["ndots:2"], f)).toBe("nameserver 10.1.1.1\nsearch a.example\noptions ndots:2\n");
-    writeFileSync(f, "nameserver 127.0.0.53\n");
-    expect(resolvConfContent([], [], [], f)).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    const dir = mkdtempSync(join(tmpdir(), "resolv-"));
+    const f = join(dir, "resolv.conf");
+    try {
+      writeFileSync(f, "nameserver 127.0.0.53\nnameserver 10.9.9.9\nsearch corp\noptions edns0\n");
+      expect(resolvConfContent([], [], [], f)).toBe("nameserver 10.9.9.9\nsearch corp\noptions edns0\n");
+      expect(resolvConfContent(["10.1.1.1"], ["a.example"], ["ndots:2"], f)).toBe("nameserver 10.1.1.1\nsearch a.example\noptions ndots:2\n");
+      writeFileSync(f, "nameserver 127.0.0.53\n");
+      expect(resolvConfContent([], [], [], f)).toBe("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

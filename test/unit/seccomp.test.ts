@@ -1,5 +1,5 @@
-import { describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { DEFAULT_CAPABILITIES } from "../../src/security/capabilities";
 import { buildSeccompFilter, containerFilter } from "../../src/security/seccomp";
@@ -172,6 +172,7 @@ describe("argument comparisons match 64-bit unsigned semantics", () => {
 
 describe("profile files", () => {
   const dir = mkdtempSync(`${tmpdir()}/seccomp-`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, body: string) => { writeFileSync(`${dir}/${name}`, body); return `${dir}/${name}`; };
 
   test("bad files fail with a message naming the problem", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { computeCapabilities, DEFAULT_CAPABILITIES, maskOf, namesOf, normalizeCapName, procStatusMask, toHex } from "../../src/security/capabilities";
 import { deviceProgram, writeDeviceRulesV1 } from "../../src/security/device-cgroup";
@@ -124,12 +124,16 @@ describe("devices", () => {
 
   test("v1: deny all, then one allow line per rule", () => {
     const dir = mkdtempSync(`${tmpdir()}/devcg-`);
-    writeDeviceRulesV1(dir, DEFAULT_DEVICE_RULES);
-    expect(readFileSync(`${dir}/devices.deny`, "utf8")).toBe("a");
-    expect(DEFAULT_DEVICE_RULES.map(formatRule)).toEqual([
-      "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
-    ]);
-    expect(readFileSync(`${dir}/devices.allow`, "utf8")).toBe(DEFAULT_DEVICE_RULES.map(formatRule).join(""));
+    try {
+      writeDeviceRulesV1(dir, DEFAULT_DEVICE_RULES);
+      expect(readFileSync(`${dir}/devices.deny`, "utf8")).toBe("a");
+      expect(DEFAULT_DEVICE_RULES.map(formatRule)).toEqual([
+        "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm", "c 5:0 rwm", "c 5:2 rwm", "c 136:* rwm",
+      ]);
+      expect(readFileSync(`${dir}/devices.allow`, "utf8")).toBe(DEFAULT_DEVICE_RULES.map(formatRule).join(""));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // The device program's verdict for an access, computed by interpreting its eBPF instructions.
@@ -232,9 +236,13 @@ describe("seccomp program cache", () => {
   test("off outside a compiled mydocker; the file format round-trips", () => {
     expect(cachePath("/tmp", null, "00000000a80425fb")).toBeNull();
     const dir = mkdtempSync(`${tmpdir()}/sccache-`);
-    const program = new Uint8Array(16).map((_, i) => i);
-    require("node:fs").writeFileSync(`${dir}/x.bpf`, cacheBytes({ program, flags: 2 }));
-    expect(readCached(`${dir}/x.bpf`)).toEqual({ program, flags: 2 });
-    expect(readCached(`${dir}/missing.bpf`)).toBeNull();
+    try {
+      const program = new Uint8Array(16).map((_, i) => i);
+      require("node:fs").writeFileSync(`${dir}/x.bpf`, cacheBytes({ program, flags: 2 }));
+      expect(readCached(`${dir}/x.bpf`)).toEqual({ program, flags: 2 });
+      expect(readCached(`${dir}/missing.bpf`)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

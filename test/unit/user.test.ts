@@ -1,10 +1,11 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolveUser } from "../../src/container/user";
 
 describe("user resolution inside the container", () => {
   const dir = mkdtempSync(`${tmpdir()}/user-`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(`${dir}/passwd`, "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n");
   writeFileSync(`${dir}/group`, "root:x:0:\napp:x:1000:\nextra:x:2000:app,other\n");
   const r = (s: string) => resolveUser(s, `${dir}/passwd`, `${dir}/group`);
