@@ -87,11 +87,6 @@ const SYS_openat2 = 437;
 export const RESOLVE_NO_XDEV = 0x01, RESOLVE_NO_MAGICLINKS = 0x02, RESOLVE_NO_SYMLINKS = 0x04,
   RESOLVE_BENEATH = 0x08, RESOLVE_IN_ROOT = 0x10;
 
-/**
- * openat2(2): resolves `name` relative to dirfd under `resolve` rules enforced by the kernel.
- * With RESOLVE_IN_ROOT, ".." and absolute symlinks cannot leave dirfd: the way to find a path
- * inside an untrusted tree (a layer being unpacked, a container's rootfs).
- */
 /** struct open_how { u64 flags, mode, resolve }, as little-endian 32-bit halves; reused by every call. */
 const HOW = new Uint32Array(6);
 function openHow(flags: number, mode: number, resolve: number): Uint32Array {
@@ -99,6 +94,11 @@ function openHow(flags: number, mode: number, resolve: number): Uint32Array {
   return HOW;
 }
 
+/**
+ * openat2(2): resolves `name` relative to dirfd under `resolve` rules enforced by the kernel.
+ * With RESOLVE_IN_ROOT, ".." and absolute symlinks cannot leave dirfd: the way to find a path
+ * inside an untrusted tree (a layer being unpacked, a container's rootfs).
+ */
 export function openat2(dirfd: number, name: string, flags: number, mode: number, resolve: number): number {
   const how = openHow(flags, mode, resolve);
   const n = cpath(name);

@@ -144,11 +144,14 @@ export function cstr(s: string): Buffer {
  * A string that may not fit gets a Buffer of its own, as from cstr().
  */
 const SLOT = 8192;
-const scratch = Buffer.alloc(2 * SLOT);
+let scratch: Buffer | undefined; // made on first use: most commands never call an *at() function
 let scratchAt = 0;
 export function cpath(s: string, slot: 0 | 1 = 0): number | Buffer {
   if (s.length * 3 >= SLOT) return cstr(s); // UTF-8 takes at most 3 bytes per UTF-16 unit
-  if (scratchAt === 0) scratchAt = ptr(scratch);
+  if (!scratch) {
+    scratch = Buffer.alloc(2 * SLOT);
+    scratchAt = ptr(scratch);
+  }
   const at = slot * SLOT;
   scratch[at + scratch.write(s, at)] = 0;
   return scratchAt + at;

@@ -156,8 +156,6 @@ export function setgroups(gids: number[]): void {
   check("setgroups", gids.join(","), () => sym.setgroups(gids.length, arr));
 }
 
-const POLLIN = 1;
-/** Waits until fd is readable (or has hung up); false on timeout. */
 /**
  * A pidfd for pid (readable once the process has exited, child or not), or -1 when the process
  * is gone already or the kernel has no pidfd_open (before 5.3).
@@ -167,6 +165,8 @@ export function pidfdOpen(pid: number): number {
   return fd >= 0 ? fd : -1;
 }
 
+const POLLIN = 1;
+/** Waits until fd is readable (or has hung up); false on timeout. */
 export function waitReadable(fd: number, timeoutMs: number): boolean {
   const pfd = new Int32Array(2);
   pfd[0] = fd;

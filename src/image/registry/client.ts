@@ -227,31 +227,13 @@ export class RegistryClient {
   /** `login` only: pings /v2/ to pick the scheme and learn the auth challenge. */
   private async connect(): Promise<void> {
     if (this.base) return;
-    const schemes = this.schemes();
-    let lastError: unknown;
-    for (const scheme of schemes) {
-      let res: Response;
-      try {
-        res = await this.rawFetch(`${scheme}://${this.host}/v2/`, {});
-      } catch (e) {
-        lastError = e;
-        // a silent host stays silent on the other scheme; refused stays refused
-        if (/timed out|connection refused|no such host/.test((e as Error).message)) break;
-        log.debug(`${scheme}://${this.host}/v2/: ${(e as Error).message}`);
-        continue;
-      }
-      await res.arrayBuffer().catch(() => undefined);
-      // a TLS server answers plain HTTP with 400 ("Client sent an HTTP request to an HTTPS server")
-      if (scheme === "http" && res.status === 400 && schemes.length > 1) continue;
-      this.base = `${scheme}://${this.host}`;
-      if (res.status === 401) {
-        this.challenge = parseChallenges(res.headers.get("www-authenticate")).find((c) => c.scheme === "bearer" || c.scheme === "basic");
-      } else if (res.status >= 500) {
-        throw new RegistryError(`registry ${this.host} answered ${res.status} ${res.statusText}`.trim());
-      }
-      return;
+    const res = await this.fetchFindingScheme((base) => `${base}/v2/`, {});
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status === 401) {
+      this.challenge = parseChallenges(res.headers.get("www-authenticate")).find((c) => c.scheme === "bearer" || c.scheme === "basic");
+    } else if (res.status >= 500) {
+      throw new RegistryError(`registry ${this.host} answered ${res.status} ${res.statusText}`.trim());
     }
-    throw lastError;
   }
 
   /** Gets a token (bearer) or sets the basic header; scope null asks for a token without one (login). */
@@ -369,7 +351,7 @@ export class RegistryClient {
     throw new RegistryError(`too many redirects from ${this.host}`);
   }
 
-  /** The first request: over each candidate scheme in turn (see schemes()); sets the base URL. */
+  /** The first request (or login's ping): over each candidate scheme in turn (see schemes()); sets the base URL. */
   private async fetchFindingScheme(under: (base: string) => string, init: RequestInit2): Promise<Response> {
     const schemes = this.schemes();
     let lastError: unknown;
