@@ -347,24 +347,35 @@ describe.skipIf(!IS_ROOT)("exec runs under the container's confinement", () => {
   });
 
   test("while execs come and go, no /proc/PID/exe a container process can see is writable but its own files", () => {
-    // The watcher tries every visible process's exe for writing (opening only: nothing is written).
+    // The watcher does what CVE-2019-5736 did: it opens a visible process's exe read-only (a
+    // foreign one: not busybox under /bin, /usr/bin, /sbin, /usr/sbin), then tries for a second
+    // to append to it through that fd, which succeeds once the runtime binary is no longer
+    // executing unless it is a sealed memfd. Were the shim a host file, this test would append
+    // "x" to it: the very harm it checks for.
     const watcher = "while :; do for p in /proc/[0-9]*; do e=$(readlink $p/exe 2>/dev/null) || continue; " +
-      "case $e in /bin/busybox) continue;; esac; echo \"seen $e\" >> /tmp/log; " +
-      "{ true >> $p/exe; } 2>/dev/null && echo \"WRITABLE $e\" >> /tmp/log; done; done";
+      "case $e in /bin/*|/usr/bin/*|/sbin/*|/usr/sbin/*) continue;; esac; " +
+      "exec 3<$p/exe 2>/dev/null || continue; " +
+      "if [ \"$(readlink /proc/self/fd/3)\" = \"$e\" ]; then echo \"seen $e\" >> /tmp/log; n=0; " +
+      "while [ $n -lt 20 ]; do { echo x >> /proc/self/fd/3; } 2>/dev/null && { echo \"WRITABLE $e\" >> /tmp/log; break; }; " +
+      "n=$((n+1)); sleep 0.05; done; fi; exec 3<&-; done; done";
     // three watchers: an exec'd process shows the shim's exe only between its fork and its
-    // execve, a window one watcher (a fork per /proc entry) could miss for hundreds of execs
+    // execve. The shim looks the command up in the exec's PATH, an execve per entry: thousands of
+    // entries that do not exist hold each exec in that window for milliseconds, so the watchers
+    // (a fork per /proc entry) see it within a few execs, not by luck after hundreds.
     const id = sb.ok(["run", "-d", "busybox", "sh", "-c", `touch /tmp/log; for w in 1 2 3; do (${watcher}) & done; wait`]);
+    const slowPath = `PATH=${Array.from({ length: 8000 }, (_, n) => `/n${n}`).join(":")}:/bin`;
     try {
-      // The watcher must catch at least one exec'd process before its execve (the exec shim, not
-      // one of busybox's names under /bin, /usr/bin, /sbin, /usr/sbin — the watcher's own sh
-      // shows up as /bin/sh), or the check below would pass without having tried anything.
-      const foreign = (log: string) => log.split("\n").filter((l) => l.startsWith("seen ") && !/^seen \/(usr\/)?s?bin\//.test(l));
+      // The watcher must catch at least one exec'd process before its execve (the exec shim), or
+      // the check below would pass without having tried anything.
+      const foreign = (log: string) => log.split("\n").filter((l) => l.startsWith("seen "));
       let log = "";
       for (let round = 0; round < 40 && foreign(log).length === 0; round++) {
-        for (let i = 0; i < 20; i++) sb.ok(["exec", id, "true"]);
+        for (let i = 0; i < 5; i++) sb.ok(["exec", "-e", slowPath, id, "true"]);
         log = sb.ok(["exec", id, "cat", "/tmp/log"]);
       }
       expect(foreign(log).length).toBeGreaterThan(0);
+      Bun.sleepSync(1500); // the watchers' second of write attempts on what they saw
+      log = sb.ok(["exec", id, "cat", "/tmp/log"]);
       expect(log.split("\n").filter((l) => l.startsWith("WRITABLE"))).toEqual([]);
     } finally { sb.run(["rm", "-f", id]); }
   });
