@@ -67,4 +67,20 @@ describe("container names", () => {
     container(B, false);
     expect(store.claimName(B, "web")).toBe("web");
   });
+
+  test("a takeover waits for the names lock: two takers never both check, then both write", async () => {
+    container(A, false);
+    store.claimName(A, "web");
+    rmSync(store.containerDir(A), { recursive: true }); // stale: its create is gone
+    container(B, false);
+    // another taker (util-linux flock, the same flock(2) lock) holds the lock for 600 ms
+    const holder = Bun.spawn(["flock", "-x", `${root}/containers/.names/.lock`, "-c", "echo held; sleep 0.6"], { stdout: "pipe" });
+    const reader = holder.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("held\n");
+    const t0 = performance.now();
+    expect(store.claimName(B, "web")).toBe("web");
+    expect(performance.now() - t0).toBeGreaterThan(300); // it could not check before the holder let go
+    expect(await holder.exited).toBe(0);
+    expect(store.nameOwner("web")).toBe(B);
+  });
 });
