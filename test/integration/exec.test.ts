@@ -245,9 +245,7 @@ describe.skipIf(!IS_ROOT)("exec", () => {
     t.line("tty; stty size; pwd");
     await t.waitFor(/^\/dev\/pts\/\d+\n30 100\n\/srv$/m);
     t.resize(70, 20);
-    await Bun.sleep(200);
-    t.line("stty size");
-    await t.waitFor(/^20 70$/m);
+    await t.lineUntil("stty size", /^20 70$/m);
     t.line("sleep 300");
     await Bun.sleep(200);
     t.keys("C-c");

@@ -63,6 +63,22 @@ export class Tmux {
     }
   }
 
+  /**
+   * Types `text` and waits for re, typing it again every half second: for a question whose answer
+   * changes once something asynchronous lands (a resize reaching the container's pty).
+   */
+  async lineUntil(text: string, re: RegExp, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      this.line(text);
+      try {
+        return await this.waitFor(re, 500);
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
+  }
+
   resize(cols: number, rows: number): void {
     this.tmux(["resize-window", "-t", this.name, "-x", String(cols), "-y", String(rows)]);
   }

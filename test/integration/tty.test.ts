@@ -67,7 +67,8 @@ describe.skipIf(!IS_ROOT)("run -i / -t and attach", () => {
     await t.waitFor(/^abcd$/m);
     // job control: a stopped job, a background job, fg
     t.line("sleep 300");
-    await Bun.sleep(200);
+    // Ctrl-Z at the prompt would stop nothing: wait until sleep runs
+    expect(await eventually(() => sb.run(["top", "shell"]).stdout.includes("sleep 300"))).toBe(true);
     t.keys("C-z");
     await t.waitFor(/Stopped/);
     t.line("sleep 301 &");
@@ -93,9 +94,7 @@ describe.skipIf(!IS_ROOT)("run -i / -t and attach", () => {
     t.line("stty size");
     await t.waitFor(/^30 100$/m);
     t.resize(72, 20);
-    await Bun.sleep(200);
-    t.line("stty size");
-    await t.waitFor(/^20 72$/m);
+    await t.lineUntil("stty size", /^20 72$/m);
     t.keys("C-d"); // Ctrl-D ends the shell
     expect((await done()).code).toBe(0);
   });
