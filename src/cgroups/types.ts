@@ -109,6 +109,11 @@ export interface CgroupManager {
    * in (memory, pids, cpu quota): with nothing to hit, they may be joined early too.
    */
   earlyProcsFiles(unlimited?: ReadonlySet<string>): string[];
+  /**
+   * Freezes (pause) or thaws (unpause) every process in the cgroup; returns once the kernel has
+   * finished. A freeze that cannot finish is undone and throws.
+   */
+  freeze(frozen: boolean): void;
   /** Pids of the processes in the cgroup. */
   pids(): number[];
   stats(): CgroupStats;

@@ -292,7 +292,7 @@ describe.skipIf(!IS_ROOT || !isV1)("cgroups (v1 / hybrid host)", () => {
 });
 
 describe.skipIf(!IS_ROOT || !layout?.unified)("cgroup v2 manager on the real cgroup2 hierarchy", () => {
-  test("creates, places a process, reads stats, refuses limits of absent controllers, removes", async () => {
+  test("creates, places a process, reads stats, freezes and thaws, refuses limits of absent controllers, removes", async () => {
     const parent = `mydocker-it-v2-${process.pid}`;
     const mount = layout!.unified!.mountpoint;
     const m = new CgroupV2Manager(mount, `${parent}/c1`);
@@ -317,8 +317,17 @@ describe.skipIf(!IS_ROOT || !layout?.unified)("cgroup v2 manager on the real cgr
       expect(s.pids).toBe(1);
       // cpu.stat is a core file of every cgroup2 group: the loop's time shows up without a cpu controller
       expect(await eventually(() => m.stats().cpuUsageNs > 0, 5000)).toBe(true);
+      // frozen, the loop stops using the CPU (a frozen task is not runnable); thawed, it goes on
+      m.freeze(true);
+      expect(readFileSync(`${mount}/${parent}/c1/cgroup.events`, "utf8")).toContain("frozen 1");
+      const frozenAt = m.stats().cpuUsageNs;
+      await Bun.sleep(200);
+      expect(m.stats().cpuUsageNs).toBe(frozenAt);
+      m.freeze(false);
+      expect(await eventually(() => m.stats().cpuUsageNs > frozenAt, 5000)).toBe(true);
       expect(() => m.destroy([parent])).toThrow(/EBUSY/); // still populated: reported after retries
     } finally {
+      try { m.freeze(false); } catch { /* not made, or already gone */ }
       sleeper.kill(9);
       await sleeper.exited;
       m.destroy([parent]);

@@ -259,6 +259,61 @@ describe("cgroup v1 manager", () => {
   });
 });
 
+describe("freezing (pause/unpause)", () => {
+  test("v1: freezer.state goes FROZEN, then THAWED; written in the freezer hierarchy only", () => {
+    const mounts = v1Host();
+    mounts.freezer = fake.mountV1(["freezer"]);
+    const m = new CgroupV1Manager(mounts, "mydocker/c1", fake);
+    m.create();
+    fake.writes.length = 0;
+    m.freeze(true);
+    expect(fake.value(`${mounts.freezer}/mydocker/c1/freezer.state`)).toBe("FROZEN");
+    m.freeze(false);
+    expect(fake.value(`${mounts.freezer}/mydocker/c1/freezer.state`)).toBe("THAWED");
+    expect(fake.writes.map(([p, v]) => [p.slice(fake.base.length), v])).toEqual([
+      ["/freezer/mydocker/c1/freezer.state", "FROZEN"], ["/freezer/mydocker/c1/freezer.state", "THAWED"],
+    ]);
+  });
+
+  test("v1: a freeze that stays FREEZING is undone and reported, naming the cgroup", () => {
+    const mounts = v1Host();
+    mounts.freezer = fake.mountV1(["freezer"]);
+    const m = new CgroupV1Manager(mounts, "mydocker/c1", fake);
+    m.create();
+    fake.stuckFreezing = true;
+    expect(() => m.freeze(true)).toThrow(/cgroup .*\/freezer\/mydocker\/c1 did not become FROZEN within 2 s/);
+    expect(fake.value(`${mounts.freezer}/mydocker/c1/freezer.state`)).toBe("THAWED");
+  });
+
+  test("hybrid without a v1 freezer uses cgroup.freeze of the cgroup2 directory; neither is a host error", () => {
+    const mounts = v1Host();
+    mounts[""] = fake.mountV2([]);
+    const m = new CgroupV1Manager(mounts, "mydocker/c1", fake);
+    m.create();
+    m.freeze(true);
+    expect(fake.value(`${mounts[""]}/mydocker/c1/cgroup.freeze`)).toBe("1");
+    m.freeze(false);
+    expect(fake.value(`${mounts[""]}/mydocker/c1/cgroup.freeze`)).toBe("0");
+    const bare = new CgroupV1Manager(v1Host(), "mydocker/c2", fake);
+    bare.create();
+    expect(() => bare.freeze(true)).toThrow(/no freezer cgroup hierarchy/);
+  });
+
+  test("v2: cgroup.freeze, done when cgroup.events says frozen; a stuck freeze is undone", () => {
+    fake = new FakeCgroupfs();
+    const root = fake.mountV2(["memory", "pids"]);
+    const m = new CgroupV2Manager(root, "mydocker/c1", fake);
+    m.create();
+    m.freeze(true);
+    expect(fake.value(`${root}/mydocker/c1/cgroup.events`)).toContain("frozen 1");
+    m.freeze(false);
+    expect(fake.value(`${root}/mydocker/c1/cgroup.events`)).toContain("frozen 0");
+    fake.stuckFreezing = true;
+    expect(() => m.freeze(true)).toThrow(/did not become frozen within 2 s/);
+    expect(fake.value(`${root}/mydocker/c1/cgroup.freeze`)).toBe("0");
+  });
+});
+
 describe("cgroup v2 manager", () => {
   function v2Host(offered = ["cpuset", "cpu", "io", "memory", "hugetlb", "pids"]) {
     fake = new FakeCgroupfs();

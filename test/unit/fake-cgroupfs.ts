@@ -51,6 +51,8 @@ export class FakeCgroupfs implements CgroupFs {
   private busy = new Map<string, number>();
   /** v1 memory files left out (a kernel without swap accounting). */
   noMemsw = false;
+  /** A freeze never finishes (v1 stays FREEZING, v2 never reports frozen): a task that keeps forking. */
+  stuckFreezing = false;
 
   /** Mounts a v1 hierarchy with these controllers; returns its mountpoint. */
   mountV1(controllers: string[], name = controllers.join(",")): string {
@@ -112,6 +114,8 @@ export class FakeCgroupfs implements CgroupFs {
     writeFileSync(join(dir, "cgroup.subtree_control"), "\n");
     writeFileSync(join(dir, "cgroup.procs"), "");
     writeFileSync(join(dir, "cpu.stat"), "usage_usec 0\nuser_usec 0\nsystem_usec 0\n");
+    writeFileSync(join(dir, "cgroup.freeze"), "0\n");
+    writeFileSync(join(dir, "cgroup.events"), "populated 0\nfrozen 0\n");
     for (const c of controllers) for (const [f, v] of Object.entries(V2_FILES[c] ?? {})) writeFileSync(join(dir, f), v);
   }
 
@@ -189,6 +193,15 @@ export class FakeCgroupfs implements CgroupFs {
       if (file === "memory.memsw.limit_in_bytes" && BigInt(v) < BigInt(this.value(limit))) throw fail("write", "EINVAL", path);
       writeFileSync(path, v + "\n");
       return;
+    }
+    if (file === "freezer.state") {
+      const v = value.trim() === "FROZEN" && this.stuckFreezing ? "FREEZING" : value.trim();
+      writeFileSync(path, v + "\n");
+      return;
+    }
+    if (file === "cgroup.freeze") {
+      const frozen = value.trim() === "1" && !this.stuckFreezing ? 1 : 0;
+      writeFileSync(join(dir, "cgroup.events"), `populated 0\nfrozen ${frozen}\n`);
     }
     writeFileSync(path, value.trim() + "\n");
   }

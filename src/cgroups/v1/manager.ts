@@ -3,7 +3,9 @@
 // On a hybrid host the cgroup is also made in the cgroup2 hierarchy, which tracks processes
 // without controllers.
 
+import { HostError } from "../../errors";
 import { realCgroupFs, readPids, type CgroupFs } from "../files";
+import { freezeV1, freezeV2 } from "../freezer";
 import { forEachThenThrow, makeCgroupPath, removeCgroupPath } from "../tree";
 import type { CgroupManager, CgroupMode, CgroupStats, Resources } from "../types";
 import { blkio } from "./blkio";
@@ -86,6 +88,14 @@ export class CgroupV1Manager implements CgroupManager {
     return Object.entries(this.paths)
       .filter(([key]) => !key.split(",").some((c) => ALWAYS_LATE.has(c) || (LATE_CONTROLLERS.has(c) && !unlimited.has(c))))
       .map(([, dir]) => `${dir}/cgroup.procs`);
+  }
+
+  /** The v1 freezer (what runc uses on hybrid hosts), else the cgroup2 directory's cgroup.freeze. */
+  freeze(frozen: boolean): void {
+    const dir = this.dirOf("freezer");
+    if (dir) return freezeV1(this.fs, dir, frozen);
+    if (UNIFIED_KEY in this.paths) return freezeV2(this.fs, this.paths[UNIFIED_KEY], frozen);
+    throw new HostError("this host mounts no freezer cgroup hierarchy: containers cannot be paused");
   }
 
   pids(): number[] {

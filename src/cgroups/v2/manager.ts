@@ -4,6 +4,7 @@
 
 import { HostError } from "../../errors";
 import { readFlatKeyed, readNumber, readPids, realCgroupFs, type CgroupFs } from "../files";
+import { freezeV2 } from "../freezer";
 import { makeCgroupPath, removeCgroupPath } from "../tree";
 import type { CgroupManager, CgroupStats, Resources } from "../types";
 import { blkioWeightToIoWeight, cpuMax, cpuSharesToWeight, memoryMax, memorySwapMax, pidsMax } from "./convert";
@@ -99,6 +100,10 @@ export class CgroupV2Manager implements CgroupManager {
 
   earlyProcsFiles(_unlimited?: ReadonlySet<string>): string[] {
     return []; // one hierarchy holds every controller: the process joins it at execve
+  }
+
+  freeze(frozen: boolean): void {
+    freezeV2(this.fs, this.dir, frozen);
   }
 
   pids(): number[] {
