@@ -50,6 +50,7 @@ Commands:
   login     Log in to a registry
   logout    Log out from a registry
   logs      Fetch the logs of a container
+  pause     Pause all processes within one or more containers
   port      List port mappings or a specific mapping for the container
   rename    Rename a container
   restart   Restart one or more containers
@@ -61,6 +62,7 @@ Commands:
   stop      Stop one or more running containers
   tag       Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   top       Display the running processes of a container
+  unpause   Unpause all processes within one or more containers
   update    Update configuration of one or more containers
   version   Show the mydocker version information
   wait      Block until one or more containers stop, then print their exit codes

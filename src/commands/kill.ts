@@ -12,7 +12,7 @@ export default defineVerb({
   async run({ args, globals }) {
     const sig = str(args, "signal") ?? "KILL";
     return forEachTarget(args._, async (ref) => {
-      killContainer(globals, ref, sig);
+      await killContainer(globals, ref, sig);
       out(ref + "\n");
     });
   },

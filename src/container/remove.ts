@@ -23,8 +23,9 @@ export async function killAndClaim(store: ContainerStore, id: string, signal: nu
   if (!state) return;
   if (state.Status === "restarting" && state.MonitorPid) kill(state.MonitorPid, 15); // ends its back-off
   if ((state.Status === "running" || state.Status === "paused") && isSameProcess(state.Pid, state.PidStartTime, state.BootId)) {
-    if (state.Status === "paused") kill(state.Pid, 18);
     kill(state.Pid, signal);
+    // the signal is delivered once thawed (loaded only then: the cgroup code is not rm's usual path)
+    if (state.Status === "paused") (await import("./pause")).thawAfterSignal(store, id);
     if (!(await waitGone(state.Pid, state.PidStartTime, state.BootId, graceMs)) && signal !== 9) {
       kill(state.Pid, 9);
       await waitGone(state.Pid, state.PidStartTime, state.BootId, 10_000);

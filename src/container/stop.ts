@@ -28,7 +28,7 @@ export async function stopContainer(globals: Globals, ref: string, timeoutSec?: 
   await cleanupExited(globals, id);
 }
 
-export function killContainer(globals: Globals, ref: string, signalName: string): void {
+export async function killContainer(globals: Globals, ref: string, signalName: string): Promise<void> {
   const signal = parseSignal(signalName);
   if (signal === null) throw new InvalidInputError(`invalid signal: ${signalName}`);
   const store = new ContainerStore(globals.root);
@@ -45,4 +45,7 @@ export function killContainer(globals: Globals, ref: string, signalName: string)
   // a running state whose pid is gone (the monitor is recording the exit) must not signal
   // whatever process has that pid now
   if (isSameProcess(state.Pid, state.PidStartTime, state.BootId)) kill(state.Pid, signal);
+  // Docker thaws a paused container for the signals that end it; others wait for unpause
+  const stopSignal = parseSignal(config.Config.StopSignal ?? "SIGTERM") ?? 15;
+  if (state.Status === "paused" && (signal === 9 || signal === stopSignal)) (await import("./pause")).thawAfterSignal(store, id);
 }

@@ -236,6 +236,59 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     }
   });
 
+  test("pause freezes every process and unpause thaws them; a paused container can be stopped, killed, restarted, removed", async () => {
+    try {
+      sb.ok(["run", "-d", "--name", "frozen", "busybox", "sh", "-c", "while :; do echo tick; sleep 0.05; done"]);
+      const ticks = () => sb.ok(["logs", "frozen"]).split("\n").length;
+      expect(await eventually(() => ticks() >= 2)).toBe(true);
+      expect(sb.ok(["pause", "frozen"])).toBe("frozen");
+      expect(sb.ok(["ps", "-f", "name=frozen", "--format", "{{.Status}}"])).toMatch(/^Up .* \(Paused\)$/);
+      expect(inspect("frozen").State).toMatchObject({ Status: "paused", Running: true, Paused: true });
+      const n = ticks();
+      await Bun.sleep(300);
+      expect(ticks()).toBe(n); // 300 ms without a tick: the loop is frozen
+      const refused: [string[], string][] = [
+        [["exec", "frozen", "true"], "container frozen is paused, unpause the container first"],
+        [["pause", "frozen"], "container frozen is already paused"],
+        [["start", "frozen"], "cannot start a paused container frozen, try unpause instead"],
+      ];
+      for (const [args, msg] of refused) {
+        const r = sb.run(args);
+        expect([r.code, r.stderr.trim()]).toEqual([125, `mydocker: ${msg}`]);
+      }
+      // a signal that does not end it waits for unpause (sh, as PID 1, has no USR1 handler)
+      sb.ok(["kill", "-s", "USR1", "frozen"]);
+      expect(inspect("frozen").State.Status).toBe("paused");
+      expect(sb.ok(["unpause", "frozen"])).toBe("frozen");
+      expect(await eventually(() => ticks() > n)).toBe(true);
+      expect(sb.run(["unpause", "frozen"]).stderr.trim()).toBe("mydocker: container frozen is not paused");
+
+      // stop: the stop signal, thawed, killed after -t (sh as PID 1 ignores SIGTERM)
+      sb.ok(["pause", "frozen"]);
+      sb.ok(["stop", "-t", "1", "frozen"]);
+      expect(inspect("frozen").State).toMatchObject({ Status: "exited", ExitCode: 137, Paused: false });
+      expect(sb.run(["pause", "frozen"]).stderr.trim()).toBe("mydocker: container frozen is not running");
+      // kill: SIGKILL reaches a frozen process only once it is thawed (v1 freezer)
+      sb.ok(["start", "frozen"]);
+      sb.ok(["pause", "frozen"]);
+      sb.ok(["kill", "frozen"]);
+      expect(await eventually(() => inspect("frozen").State.Status === "exited")).toBe(true);
+      // restart of a paused container: stopped, then running again, not paused
+      sb.ok(["start", "frozen"]);
+      sb.ok(["pause", "frozen"]);
+      sb.ok(["restart", "-t", "0", "frozen"]);
+      expect(inspect("frozen").State).toMatchObject({ Status: "running", Paused: false });
+      const m = ticks();
+      expect(await eventually(() => ticks() > m)).toBe(true);
+      // rm -f of a paused container
+      sb.ok(["pause", "frozen"]);
+      sb.ok(["rm", "-f", "frozen"]);
+      expect(sb.leftovers()).toEqual([]);
+    } finally {
+      sb.run(["rm", "-f", "frozen"]);
+    }
+  });
+
   test("--init runs a tiny init as PID 1 that forwards signals and reaps zombies", () => {
     expect(sb.ok(["run", "--rm", "--init", "busybox", "sh", "-c", "cat /proc/1/comm"])).toBe("mydocker-init");
     sb.ok(["run", "-d", "--init", "--name", "inited", "busybox", "sh", "-c", "(sleep 0.1 &) ; sleep 100"]);
