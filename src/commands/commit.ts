@@ -1,7 +1,7 @@
 // `mydocker commit [-a AUTHOR] [-m MESSAGE] [-c CHANGE]... CONTAINER [REPOSITORY[:TAG]]`
 
 import { commitContainer } from "../container/commit";
-import { defineVerb, list, str } from "./_define";
+import { bool, defineVerb, list, str } from "./_define";
 import { out } from "../output";
 
 export default defineVerb({
@@ -11,10 +11,10 @@ export default defineVerb({
     author: { type: "string", alias: "a", description: `Author (e.g., "John Hannibal Smith <hannibal@a-team.com>")` },
     change: { type: "string", alias: "c", multiple: true, description: "Apply Dockerfile instruction to the created image" },
     message: { type: "string", alias: "m", description: "Commit message" },
-    pause: { type: "boolean", alias: "p", default: true, description: "Pause container during commit (not supported: ignored)" },
+    pause: { type: "boolean", alias: "p", default: true, description: "Pause container during commit" },
   },
   async run({ args, globals }) {
     const opts = { author: str(args, "author"), message: str(args, "message"), changes: list(args, "change"), name: args._[1] };
-    out((await commitContainer(globals, args._[0], opts)) + "\n");
+    out((await commitContainer(globals, args._[0], opts, bool(args, "pause"))) + "\n");
   },
 });

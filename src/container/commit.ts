@@ -17,7 +17,8 @@ import { commandText } from "./view";
 
 const INIT_PLACEHOLDERS = ["etc/hostname", "etc/hosts", "etc/resolv.conf", "proc", "sys", "dev"];
 
-export async function commitContainer(globals: Globals, ref: string, opts: CommitOptions): Promise<string> {
+/** Commits container ref; a running one is paused meanwhile unless `pause` is false (Docker's -p). */
+export async function commitContainer(globals: Globals, ref: string, opts: CommitOptions, pause = true): Promise<string> {
   const store = new ContainerStore(globals.root);
   const id = store.resolve(ref);
   const config = store.readConfig(id);
@@ -36,7 +37,7 @@ export async function commitContainer(globals: Globals, ref: string, opts: Commi
   if (c.Labels && Object.keys(c.Labels).length) settings.Labels = c.Labels;
   if (c.StopSignal) settings.StopSignal = c.StopSignal;
   const placeholders = [...INIT_PLACEHOLDERS, ...config.Runtime.mounts.map((m) => m.destination.replace(/^\/+|\/+$/g, ""))];
-  return commitImage(new ImageStore(globals.root), {
+  const commit = () => commitImage(new ImageStore(globals.root), {
     containerId: id,
     imageId: config.Image,
     upperDir: config.Runtime.rootfs.upper,
@@ -44,4 +45,13 @@ export async function commitContainer(globals: Globals, ref: string, opts: Commi
     createdBy: commandText(config),
     placeholders,
   }, opts);
+  if (!pause || state?.Status !== "running") return commit();
+  // frozen, its processes cannot change the upperdir half-way through the layer's tar
+  const { pauseContainer, unpauseContainer } = await import("./pause");
+  pauseContainer(globals, id);
+  try {
+    return await commit();
+  } finally {
+    unpauseContainer(globals, id);
+  }
 }

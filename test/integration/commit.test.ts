@@ -52,13 +52,22 @@ describe.skipIf(!IS_ROOT)("commit", () => {
     sb.ok(["rm", "src2"]);
   });
 
-  test("a running container can be committed", async () => {
+  test("a running container can be committed; it is paused meanwhile, and left as it was", async () => {
     const cid = sb.ok(["run", "-d", "busybox", "sh", "-c", "echo live > /live; sleep 60"]);
     try {
       const upper = `${sb.root}/containers/${cid}/upper/live`;
       expect(await eventually(() => existsSync(upper) && readFileSync(upper, "utf8") === "live\n")).toBe(true);
-      sb.ok(["commit", cid, "committed:live"]);
+      sb.ok(["commit", cid, "committed:live"]); // paused meanwhile (-p, Docker's default), then thawed
       expect(sb.ok(["run", "--rm", "committed:live", "cat", "/live"])).toBe("live");
+      const status = () => sb.ok(["inspect", "--format", "{{.State.Status}}", cid]);
+      expect(status()).toBe("running");
+      sb.ok(["commit", "--pause=false", cid, "committed:nopause"]);
+      expect(status()).toBe("running");
+      // a container the user paused stays paused
+      sb.ok(["pause", cid]);
+      sb.ok(["commit", cid, "committed:paused"]);
+      expect(status()).toBe("paused");
+      sb.ok(["rmi", "committed:nopause", "committed:paused"]);
     } finally {
       sb.run(["rm", "-f", cid]);
     }
