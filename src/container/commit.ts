@@ -47,11 +47,11 @@ export async function commitContainer(globals: Globals, ref: string, opts: Commi
   }, opts);
   if (!pause || state?.Status !== "running") return commit();
   // frozen, its processes cannot change the upperdir half-way through the layer's tar
-  const { pauseContainer, unpauseContainer } = await import("./pause");
-  pauseContainer(globals, id);
+  const { setPaused } = await import("./pause");
+  setPaused(globals, id, true);
   try {
     return await commit();
   } finally {
-    unpauseContainer(globals, id);
+    setPaused(globals, id, false);
   }
 }

@@ -19,27 +19,16 @@ function cgroupOf(config: ContainerConfig): CgroupManager {
   return openCgroup(rec);
 }
 
-export function pauseContainer(globals: Globals, ref: string): void {
+/** Freezes (paused) or thaws container ref, as `docker pause` / `docker unpause`. */
+export function setPaused(globals: Globals, ref: string, paused: boolean): void {
   const store = new ContainerStore(globals.root);
   const id = store.resolve(ref);
   store.locked(id, () => {
     const config = store.readConfig(id);
     const state = observe(store, id)!;
-    assertCan("pause", state.Status, config.Name);
-    cgroupOf(config).freeze(true);
-    store.writeState(id, { ...state, Status: "paused" });
-  });
-}
-
-export function unpauseContainer(globals: Globals, ref: string): void {
-  const store = new ContainerStore(globals.root);
-  const id = store.resolve(ref);
-  store.locked(id, () => {
-    const config = store.readConfig(id);
-    const state = observe(store, id)!;
-    assertCan("unpause", state.Status, config.Name);
-    cgroupOf(config).freeze(false);
-    store.writeState(id, { ...state, Status: "running" });
+    assertCan(paused ? "pause" : "unpause", state.Status, config.Name);
+    cgroupOf(config).freeze(paused);
+    store.writeState(id, { ...state, Status: paused ? "paused" : "running" });
   });
 }
 
