@@ -7,6 +7,7 @@
 // are left out while they are still empty placeholders.
 
 import type { Globals } from "../commands/_define";
+import { ConflictError } from "../errors";
 import { commitImage, type CommitOptions } from "../image/commit";
 import type { ContainerSettings } from "../image/store";
 import { ImageStore } from "../image/store";
@@ -48,10 +49,14 @@ export async function commitContainer(globals: Globals, ref: string, opts: Commi
   if (!pause || state?.Status !== "running") return commit();
   // frozen, its processes cannot change the upperdir half-way through the layer's tar
   const { setPaused } = await import("./pause");
-  setPaused(globals, id, true);
+  // a container that stopped (or was paused by someone else) meanwhile is committed as it is
+  const ifStill = (paused: boolean) => {
+    try { setPaused(globals, id, paused); return true; } catch (e) { if (e instanceof ConflictError) return false; throw e; }
+  };
+  const frozen = ifStill(true);
   try {
     return await commit();
   } finally {
-    setPaused(globals, id, false);
+    if (frozen) ifStill(false);
   }
 }
