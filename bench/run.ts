@@ -11,6 +11,7 @@ import { network } from "./network";
 import { runTrue } from "./run-true";
 import { pull } from "./pull";
 import { cgroups } from "./cgroups";
+import { pauseBench } from "./pause";
 
 type Suite = () => SuiteResult | SuiteResult[] | Promise<SuiteResult | SuiteResult[]>;
 const SUITES: Record<string, Suite> = {
@@ -21,6 +22,7 @@ const SUITES: Record<string, Suite> = {
   pull,
   load: loadBench,
   commit: commitBench,
+  pause: pauseBench,
   network,
 };
 
