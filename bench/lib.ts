@@ -130,3 +130,34 @@ export function fmt(ms: number | null): string {
 export function ratio(a: number | null, b: number | null): string {
   return a === null || b === null ? "–" : `${(a / b).toFixed(2)}×`;
 }
+
+/**
+ * A running container of each tool on the busybox rootfs, all running args: mydocker's named
+ * `name` in its own bench root, runc's and crun's (when installed) from one OCI bundle. done()
+ * removes them all.
+ */
+export function peerContainers(label: string, args: string[]): { md: string; name: string; runc?: string; crun?: string; done: () => void } {
+  const { md, cleanup } = benchRoot(label);
+  const name = `bench-${label}`;
+  const runcId = have("runc") ? `bench-${label}-runc-${process.pid}` : undefined;
+  const crunId = have("crun") ? `bench-${label}-crun-${process.pid}` : undefined;
+  let bundle: string | undefined;
+  const done = () => {
+    if (runcId) Bun.spawnSync(["sh", "-c", `runc resume ${runcId}; runc delete -f ${runcId}`], { stderr: "ignore" });
+    if (crunId) Bun.spawnSync(["sh", "-c", crunCommand(`crun resume ${crunId}; crun delete -f ${crunId}`)], { stderr: "ignore" });
+    cleanup();
+    if (bundle) rmSync(bundle, { recursive: true, force: true });
+  };
+  try {
+    sh(`${md} run -d --name ${name} --network none busybox ${args.join(" ")}`);
+    if (runcId || crunId) bundle = ociBundle(args);
+    if (runcId) sh(`runc run -d -b ${bundle} ${runcId} </dev/null >/dev/null 2>&1`);
+    if (crunId) sh(`${crunCommand(`crun run -d -b ${bundle} ${crunId}`)} </dev/null >/dev/null 2>&1`);
+  } catch (e) {
+    done();
+    throw e;
+  }
+  return { md, name, runc: runcId, crun: crunId, done };
+}
+
+export const CRUN_NOTE = "crun runs inside `unshare -m` (this host's hybrid cgroups, see PLATFORM.md); that wrapper is part of its figure.";
