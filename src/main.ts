@@ -42,6 +42,7 @@ Commands:
   commit    Create a new image from a container's changes
   cp        Copy files/folders between a container and the local filesystem
   create    Create a new container
+  diff      Inspect changes to files or directories on a container's filesystem
   export    Export a container's filesystem as a tar archive
   history   Show the history of an image
   inspect   Return low-level information on containers and images

@@ -22,6 +22,7 @@ export const VERBS: Record<string, Loader> = {
   commit: () => import("./commit"),
   export: () => import("./export"),
   cp: () => import("./cp"),
+  diff: () => import("./diff"),
   image: () => import("./image"),
   volume: () => import("./volume"),
   version: () => import("./version"),
@@ -90,5 +91,6 @@ export const ALIASES: Record<string, string[]> = {
   "container commit": ["commit"],
   "container export": ["export"],
   "container cp": ["cp"],
+  "container diff": ["diff"],
   "container port": ["port"],
 };

@@ -13,10 +13,16 @@ import type { ContainerSettings } from "../image/store";
 import { ImageStore } from "../image/store";
 import { assertCan } from "./state-machine";
 import { observe } from "./status";
+import type { ContainerConfig } from "./record";
 import { ContainerStore } from "./store";
 import { commandText } from "./view";
 
 const INIT_PLACEHOLDERS = ["etc/hostname", "etc/hosts", "etc/resolv.conf", "proc", "sys", "dev"];
+
+/** The mount targets _init may have made in the upperdir (relative paths): not the user's changes. */
+export function placeholderPaths(config: ContainerConfig): string[] {
+  return [...INIT_PLACEHOLDERS, ...config.Runtime.mounts.map((m) => m.destination.replace(/^\/+|\/+$/g, ""))];
+}
 
 /** Commits container ref; a running one is paused meanwhile unless `pause` is false (Docker's -p). */
 export async function commitContainer(globals: Globals, ref: string, opts: CommitOptions, pause = true): Promise<string> {
@@ -37,7 +43,7 @@ export async function commitContainer(globals: Globals, ref: string, opts: Commi
   if (c.WorkingDir) settings.WorkingDir = c.WorkingDir;
   if (c.Labels && Object.keys(c.Labels).length) settings.Labels = c.Labels;
   if (c.StopSignal) settings.StopSignal = c.StopSignal;
-  const placeholders = [...INIT_PLACEHOLDERS, ...config.Runtime.mounts.map((m) => m.destination.replace(/^\/+|\/+$/g, ""))];
+  const placeholders = placeholderPaths(config);
   const commit = () => commitImage(new ImageStore(globals.root), {
     containerId: id,
     imageId: config.Image,

@@ -336,7 +336,8 @@ export function writeOverlayDiff(w: TarWriter, upper: string, opts: DiffOptions 
   return count;
 }
 
-function isPlaceholder(dir: DirHandle, name: string, st: Stats): boolean {
+/** An empty file or directory: what _init leaves in the upperdir as a mount target. */
+export function isPlaceholder(dir: DirHandle, name: string, st: Stats): boolean {
   if (st.isFile()) return st.size === 0;
   if (st.isDirectory()) return readdirSync(dir.path(name)).length === 0;
   return false;

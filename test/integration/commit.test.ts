@@ -73,6 +73,23 @@ describe.skipIf(!IS_ROOT)("commit", () => {
     }
   });
 
+  test("diff lists what a container added (A), changed (C) and deleted (D), as docker diff", () => {
+    // a fresh container shows nothing: _init's mount targets (hostname, hosts, resolv.conf, /proc,
+    // a volume's directory) and the directories copied up to hold them are not the user's changes
+    sb.ok(["run", "--name", "pristine", "--network", "none", "-v", "/data", "busybox", "true"]);
+    expect(sb.ok(["diff", "pristine"])).toBe("");
+    sb.ok(["run", "--name", "changed", "--network", "none", "busybox", "sh", "-c",
+      "touch /tmp/x; mkdir -p /new/sub; echo hi > /new/sub/f; rm /bin/ls; echo a >> /etc/passwd; chmod 700 /home; rm -rf /var; mkdir /var; touch /var/y"]);
+    expect(sb.ok(["container", "diff", "changed"]).split("\n")).toEqual([
+      "C /bin", "D /bin/ls", "C /etc", "C /etc/passwd", "C /home", "A /new", "A /new/sub", "A /new/sub/f", "C /tmp", "A /tmp/x",
+      // /var replaced by a new directory (opaque): what the image had in it is deleted
+      "C /var", "D /var/spool", "D /var/www", "A /var/y",
+    ]);
+    const r = sb.run(["diff", "nosuch"]);
+    expect([r.code, r.stderr.trim()]).toEqual([125, "mydocker: No such container: nosuch"]);
+    sb.ok(["rm", "pristine", "changed"]);
+  });
+
   test("a committed image saves, loads after rmi, and runs", () => {
     const file = `${sb.root}/committed.tar`;
     const id = sb.ok(["image", "inspect", "-f", "{{.Id}}", "committed:1"]);
