@@ -156,7 +156,7 @@ export async function createContainer(globals: Globals, opts: CreateOptions, ear
   // ---- side effects, each undone on failure ----
   // The directory exists before the name is claimed (an early start made it for its monitor):
   // a claim whose directory is missing is stale, and the name's next claimer takes it over.
-  if (!early) mkdirSync(dir, { mode: 0o700 });
+  if (!early) mkdirSync(dir, { recursive: true, mode: 0o700 }); // containers/ too, on a root no container used yet
   try {
     config.Name = store.claimName(id, opts.name);
   } catch (e) {
