@@ -45,6 +45,7 @@ Commands:
   diff      Inspect changes to files or directories on a container's filesystem
   export    Export a container's filesystem as a tar archive
   history   Show the history of an image
+  info      Display system-wide information
   inspect   Return low-level information on containers and images
   kill      Kill one or more running containers
   load      Load an image from a tar archive or STDIN

@@ -4,7 +4,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { eventually, IS_ROOT, useSandbox } from "./harness";
+import { eventually, IS_ROOT, Sandbox, useSandbox } from "./harness";
 
 function alive(pid: number): boolean {
   try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, "utf8")); } catch { return false; }
@@ -286,6 +286,37 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
       expect(sb.leftovers()).toEqual([]);
     } finally {
       sb.run(["rm", "-f", "frozen"]);
+    }
+  });
+
+  test("create works as the first container command on a root (no containers/ yet)", () => {
+    const fresh = new Sandbox("life-fresh");
+    try {
+      fresh.importBusybox();
+      expect(existsSync(`${fresh.root}/containers`)).toBe(false);
+      const id = fresh.ok(["create", "--name", "first", "busybox", "true"]);
+      expect(fresh.ok(["ps", "-a", "-q", "--no-trunc"])).toBe(id);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
+  test("info counts the containers by state and the images, and takes Docker's --format", () => {
+    const counts = () => sb.ok(["info", "--format", "{{.Containers}} {{.ContainersRunning}} {{.ContainersPaused}} {{.ContainersStopped}}"]).split(" ").map(Number);
+    const [all, running, paused, stopped] = counts();
+    try {
+      sb.ok(["create", "--name", "info-created", "busybox", "true"]);
+      sb.ok(["run", "-d", "--name", "info-up", "busybox", "sleep", "100"]);
+      sb.ok(["run", "-d", "--name", "info-paused", "busybox", "sleep", "100"]);
+      sb.ok(["pause", "info-paused"]);
+      expect(counts()).toEqual([all + 3, running + 1, paused + 1, stopped + 1]);
+      const info = JSON.parse(sb.ok(["system", "info", "--format", "json"]));
+      expect(info.Images).toBe(sb.ok(["images", "-q"]).split("\n").length);
+      expect(info).toMatchObject({ Driver: "overlay2", LoggingDriver: "json-file", OSType: "linux", DockerRootDir: sb.root });
+      expect(["1", "2"]).toContain(info.CgroupVersion);
+      expect(sb.ok(["info"])).toMatch(/^Server:\n Containers: \d+\n  Running: \d+\n  Paused: \d+\n  Stopped: \d+\n Images: \d+$/m);
+    } finally {
+      sb.run(["rm", "-f", "info-created", "info-up", "info-paused"]);
     }
   });
 
