@@ -35,6 +35,7 @@ Management Commands:
   container Manage containers
   image     Manage images
   network   Manage networks
+  system    Manage mydocker
   volume    Manage volumes
 
 Commands:

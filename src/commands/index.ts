@@ -46,6 +46,7 @@ export const VERBS: Record<string, Loader> = {
   update: () => import("./update"),
   stats: () => import("./stats"),
   network: () => import("./network"),
+  system: () => import("./system"),
   port: () => import("./port"),
   // hidden verbs the shim and the container's first process call back into
   _init: () => import("./_init"),

@@ -320,6 +320,37 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     }
   });
 
+  test("system prune: stopped containers, unused networks, dangling images; --volumes, -a", () => {
+    const bridge = `mdtp-${(process.pid % 100000).toString(36)}`;
+    try {
+      const done = sb.ok(["run", "-d", "--name", "sp-done", "-v", "/anon", "busybox", "true"]);
+      expect(sb.ok(["wait", "sp-done"])).toBe("0");
+      sb.ok(["run", "-d", "--name", "sp-up", "busybox", "sleep", "100"]);
+      sb.ok(["network", "create", "--subnet", "10.231.20.0/24", "-o", `com.docker.network.bridge.name=${bridge}`, "sp-net"]);
+      const dangling = sb.ok(["commit", "sp-done", "sp-img:1"]);
+      sb.ok(["commit", "-m", "again", "sp-done", "sp-img:1"]); // the tag moves: the first image dangles
+      const volume = inspect("sp-done").Mounts[0].Name;
+
+      const out = sb.ok(["system", "prune", "-f"]);
+      expect(out).toContain(`Deleted Containers:\n${done}`);
+      expect(out).toContain("Deleted Networks:\nsp-net\n");
+      expect(out).toContain(`deleted: ${dangling}`);
+      expect(out).toMatch(/\nTotal reclaimed space: \S+$/);
+      expect(sb.ok(["ps", "-a", "--format", "{{.Names}}", "-f", "name=sp-"])).toBe("sp-up");
+      expect(sb.run(["network", "inspect", "sp-net"]).code).not.toBe(0);
+      expect(sb.ok(["volume", "ls", "-q"]).split("\n")).toContain(volume); // volumes only with --volumes
+      expect(sb.ok(["images", "--format", "{{.Repository}}", "sp-img"])).toBe("sp-img");
+
+      expect(sb.ok(["system", "prune", "-f", "--volumes"])).toContain(`Deleted Volumes:\n${volume}\n`);
+      expect(sb.ok(["system", "prune", "-a", "-f"])).toContain("untagged: sp-img:1");
+      expect(sb.ok(["images", "--format", "{{.Repository}}"]).split("\n")).toContain("busybox"); // sp-up uses it
+    } finally {
+      sb.run(["rm", "-f", "sp-up", "sp-done"]);
+      sb.run(["network", "rm", "sp-net"]);
+      sb.run(["rmi", "sp-img:1"]);
+    }
+  });
+
   test("--init runs a tiny init as PID 1 that forwards signals and reaps zombies", () => {
     expect(sb.ok(["run", "--rm", "--init", "busybox", "sh", "-c", "cat /proc/1/comm"])).toBe("mydocker-init");
     sb.ok(["run", "-d", "--init", "--name", "inited", "busybox", "sh", "-c", "(sleep 0.1 &) ; sleep 100"]);

@@ -9,6 +9,25 @@ import { confirm } from "../_confirm";
 import { humanSize } from "../_format";
 import { out } from "../../output";
 
+/** Removes the unused anonymous volumes (all unused ones with `all`); also `system prune --volumes`. */
+export function pruneVolumes(root: string, all: boolean): { deleted: string[]; reclaimed: number } {
+  const store = new VolumeStore(root);
+  const containers = new ContainerStore(root);
+  const deleted: string[] = [];
+  let reclaimed = 0;
+  for (const v of store.list()) {
+    if (!all && !v.Anonymous) continue;
+    if (volumeUsers(containers).has(v.Name)) continue; // in use: kept
+    try {
+      const size = treeSize(v.Mountpoint);
+      store.remove(v.Name, () => volumeUsers(containers).get(v.Name)?.[0]);
+      deleted.push(v.Name);
+      reclaimed += size;
+    } catch { /* in use: kept */ }
+  }
+  return { deleted, reclaimed };
+}
+
 export default defineVerb({
   meta: { name: "prune", description: "Remove unused local volumes", usage: "[OPTIONS]" },
   positionals: { max: 0 },
@@ -20,20 +39,7 @@ export default defineVerb({
   run({ args, globals }) {
     const all = bool(args, "all");
     if (!bool(args, "force") && !confirm("WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] ")) return;
-    const store = new VolumeStore(globals.root);
-    const containers = new ContainerStore(globals.root);
-    const deleted: string[] = [];
-    let reclaimed = 0;
-    for (const v of store.list()) {
-      if (!all && !v.Anonymous) continue;
-      if (volumeUsers(containers).has(v.Name)) continue; // in use: kept
-      try {
-        const size = treeSize(v.Mountpoint);
-        store.remove(v.Name, () => volumeUsers(containers).get(v.Name)?.[0]);
-        deleted.push(v.Name);
-        reclaimed += size;
-      } catch { /* in use: kept */ }
-    }
+    const { deleted, reclaimed } = pruneVolumes(globals.root, all);
     out((deleted.length ? `Deleted Volumes:\n${deleted.join("\n")}\n\n` : "") + `Total reclaimed space: ${humanSize(reclaimed)}\n`);
   },
 });
