@@ -34,12 +34,15 @@ export function ago(iso: string, now = Date.now()): string {
   return `${humanDuration(now - Date.parse(iso))} ago`;
 }
 
-/** Docker's units.HumanSize: decimal units, 3 significant digits ("4.26MB"). */
-export function humanSize(bytes: number): string {
+/**
+ * Docker's units.HumanSizeWithPrecision: decimal units, 3 significant digits by default
+ * ("4.26MB", as images and prune print sizes); `system df` uses units.HumanSize's 4.
+ */
+export function humanSize(bytes: number, precision = 3): string {
   const units = ["B", "kB", "MB", "GB", "TB", "PB"];
   let i = 0, v = bytes;
   while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
-  return `${Number(v.toPrecision(3))}${units[i]}`;
+  return `${Number(v.toPrecision(precision))}${units[i]}`;
 }
 
 /** Binary units for memory ("100MiB"), as `docker stats` prints them. */

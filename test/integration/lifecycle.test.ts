@@ -351,6 +351,29 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     }
   });
 
+  test("system df: disk used by images, containers and volumes, and what pruning would free", () => {
+    const fresh = new Sandbox("life-df");
+    try {
+      fresh.importBusybox();
+      fresh.ok(["run", "--name", "df-big", "--network", "none", "-v", "/vol", "busybox", "sh", "-c",
+        "dd if=/dev/zero of=/f bs=1k count=1000 2>/dev/null; dd if=/dev/zero of=/vol/g bs=1k count=500 2>/dev/null"]);
+      const df = () => fresh.ok(["system", "df", "--format", "{{.Type}}|{{.TotalCount}}|{{.Active}}|{{.Size}}|{{.Reclaimable}}"]).split("\n").map((l) => l.split("|"));
+      const [images, containers, volumes, cache] = df();
+      expect(images.slice(0, 3)).toEqual(["Images", "1", "1"]);
+      expect(images[4]).toBe("0B (0%)"); // a container uses it
+      expect(containers).toEqual(["Containers", "1", "0", "1.024MB", "1.024MB (100%)"]); // stopped: reclaimable
+      expect(volumes).toEqual(["Local Volumes", "1", "1", "512kB", "0B (0%)"]);
+      expect(cache).toEqual(["Build Cache", "0", "0", "0B", "0B"]);
+      fresh.ok(["rm", "df-big"]);
+      const after = df();
+      expect(after[0][4]).toBe(`${after[0][3]} (100%)`); // no container uses the image now
+      expect(after[2]).toEqual(["Local Volumes", "1", "0", "512kB", "512kB (100%)"]);
+      expect(fresh.ok(["system", "df"]).split("\n")[0]).toMatch(/^TYPE +TOTAL +ACTIVE +SIZE +RECLAIMABLE$/);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
   test("--init runs a tiny init as PID 1 that forwards signals and reaps zombies", () => {
     expect(sb.ok(["run", "--rm", "--init", "busybox", "sh", "-c", "cat /proc/1/comm"])).toBe("mydocker-init");
     sb.ok(["run", "-d", "--init", "--name", "inited", "busybox", "sh", "-c", "(sleep 0.1 &) ; sleep 100"]);
