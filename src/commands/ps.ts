@@ -31,6 +31,21 @@ function matches(c: ListedContainer, filters: string[]): boolean {
   return true;
 }
 
+/**
+ * -s: "RW (virtual RW+IMAGE)", as Docker prints it: the container's upperdir, and that plus its
+ * image's layers. Loaded only for -s: sizing walks every upperdir, which plain ps never does.
+ */
+async function sizeText(root: string): Promise<(c: ListedContainer) => string> {
+  const [{ ImageStore }, { treeSize }, { humanSize }] = await Promise.all([import("../image/store"), import("../storage/layer-paths"), import("./_format")]);
+  const images = new ImageStore(root);
+  const imageSize = new Map(images.list().map((i) => [i.id, images.size(i)]));
+  return (c) => {
+    let rw = 0;
+    try { rw = treeSize(c.config.Runtime.rootfs.upper); } catch { /* removed meanwhile */ }
+    return `${humanSize(rw)} (virtual ${humanSize(rw + (imageSize.get(c.config.Image) ?? 0))})`;
+  };
+}
+
 export default defineVerb({
   meta: { name: "ps", description: "List containers", usage: "[OPTIONS]" },
   args: {
@@ -43,7 +58,7 @@ export default defineVerb({
     format: { type: "string", description: "Format output using a custom template: 'table', 'json', or a Go template" },
     size: { type: "boolean", alias: "s", description: "Display total file sizes" },
   },
-  run({ args, globals }) {
+  async run({ args, globals }) {
     const store = new ContainerStore(globals.root);
     let rows = listContainers(store);
     const last = str(args, "last");
@@ -58,6 +73,7 @@ export default defineVerb({
       return;
     }
     const now = Date.now();
+    const size = bool(args, "size") ? await sizeText(globals.root) : () => "0B";
     const objects = rows.map((c) => {
       const cmd = commandText(c.config);
       const ports = (c.config.Extensions.portsText as string | undefined) ?? "";
@@ -74,14 +90,15 @@ export default defineVerb({
         Networks: nets.join(","),
         Ports: ports,
         RunningFor: ago(c.config.Created, now),
-        Size: "0B",
+        Size: size(c),
         State: c.state.Status,
         Status: statusText(c.state, now, humanDuration),
       };
     });
     const format = str(args, "format");
+    const sized = bool(args, "size");
     out(formatRows(format, objects,
-      ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"],
-      (o) => [o.ID, o.Image, o.Command, o.RunningFor, o.Status, o.Ports, o.Names].map(String)));
+      ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", ...(sized ? ["SIZE"] : [])],
+      (o) => [o.ID, o.Image, o.Command, o.RunningFor, o.Status, o.Ports, o.Names, ...(sized ? [o.Size] : [])].map(String)));
   },
 });

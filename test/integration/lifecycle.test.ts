@@ -351,7 +351,7 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
     }
   });
 
-  test("system df: disk used by images, containers and volumes, and what pruning would free", () => {
+  test("system df and ps -s: disk used by images, containers and volumes, and what pruning would free", () => {
     const fresh = new Sandbox("life-df");
     try {
       fresh.importBusybox();
@@ -364,6 +364,9 @@ describe.skipIf(!IS_ROOT)("lifecycle", () => {
       expect(containers).toEqual(["Containers", "1", "0", "1.024MB", "1.024MB (100%)"]); // stopped: reclaimable
       expect(volumes).toEqual(["Local Volumes", "1", "1", "512kB", "0B (0%)"]);
       expect(cache).toEqual(["Build Cache", "0", "0", "0B", "0B"]);
+      // ps -s: the container's own bytes, and with its image's
+      expect(fresh.ok(["ps", "-a", "-s", "--format", "{{.Size}}"])).toMatch(/^1\.02MB \(virtual \d+(\.\d+)?MB\)$/);
+      expect(fresh.ok(["ps", "-a", "-s"]).split("\n")[0]).toMatch(/ +NAMES +SIZE$/);
       fresh.ok(["rm", "df-big"]);
       const after = df();
       expect(after[0][4]).toBe(`${after[0][3]} (100%)`); // no container uses the image now
