@@ -36,12 +36,11 @@ function matches(c: ListedContainer, filters: string[]): boolean {
  * image's layers. Loaded only for -s: sizing walks every upperdir, which plain ps never does.
  */
 async function sizeText(root: string): Promise<(c: ListedContainer) => string> {
-  const [{ ImageStore }, { treeSize }, { humanSize }] = await Promise.all([import("../image/store"), import("../storage/layer-paths"), import("./_format")]);
+  const [{ ImageStore }, { rwSize }, { humanSize }] = await Promise.all([import("../image/store"), import("../storage/layer-paths"), import("./_format")]);
   const images = new ImageStore(root);
   const imageSize = new Map(images.list().map((i) => [i.id, images.size(i)]));
   return (c) => {
-    let rw = 0;
-    try { rw = treeSize(c.config.Runtime.rootfs.upper); } catch { /* removed meanwhile */ }
+    const rw = rwSize(c.config.Runtime.rootfs.upper);
     return `${humanSize(rw)} (virtual ${humanSize(rw + (imageSize.get(c.config.Image) ?? 0))})`;
   };
 }
@@ -73,7 +72,8 @@ export default defineVerb({
       return;
     }
     const now = Date.now();
-    const size = bool(args, "size") ? await sizeText(globals.root) : () => "0B";
+    const sized = bool(args, "size");
+    const size = sized ? await sizeText(globals.root) : () => "0B";
     const objects = rows.map((c) => {
       const cmd = commandText(c.config);
       const ports = (c.config.Extensions.portsText as string | undefined) ?? "";
@@ -96,7 +96,6 @@ export default defineVerb({
       };
     });
     const format = str(args, "format");
-    const sized = bool(args, "size");
     out(formatRows(format, objects,
       ["CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES", ...(sized ? ["SIZE"] : [])],
       (o) => [o.ID, o.Image, o.Command, o.RunningFor, o.Status, o.Ports, o.Names, ...(sized ? [o.Size] : [])].map(String)));

@@ -27,8 +27,15 @@ export function setPaused(globals: Globals, ref: string, paused: boolean): void 
     const config = store.readConfig(id);
     const state = observe(store, id)!;
     assertCan(paused ? "pause" : "unpause", state.Status, config.Name);
-    cgroupOf(config).freeze(paused);
-    store.writeState(id, { ...state, Status: paused ? "paused" : "running" });
+    const cgroup = cgroupOf(config);
+    cgroup.freeze(paused);
+    try {
+      store.writeState(id, { ...state, Status: paused ? "paused" : "running" });
+    } catch (e) {
+      // the record must not say running while the processes are frozen (or the reverse)
+      try { cgroup.freeze(!paused); } catch { /* report the first error */ }
+      throw e;
+    }
   });
 }
 

@@ -11,10 +11,16 @@ import { parseSignal } from "../sys/signals";
 import { cleanupExited } from "./cleanup";
 import { killAndClaim } from "./remove";
 import { assertCan } from "./state-machine";
+import type { ContainerConfig } from "./record";
 import { observe } from "./status";
 import { ContainerStore } from "./store";
 
 export const DEFAULT_STOP_TIMEOUT = 10;
+
+/** The signal `stop` sends first: the image's or container's StopSignal, SIGTERM without one. */
+function stopSignalOf(config: ContainerConfig): number {
+  return parseSignal(config.Config.StopSignal ?? "SIGTERM") ?? 15;
+}
 
 export async function stopContainer(globals: Globals, ref: string, timeoutSec?: number): Promise<void> {
   const store = new ContainerStore(globals.root);
@@ -22,7 +28,7 @@ export async function stopContainer(globals: Globals, ref: string, timeoutSec?: 
   const config = store.readConfig(id);
   const state = observe(store, id);
   if (!state || state.Status === "created" || state.Status === "exited" || state.Status === "dead") return;
-  const signal = parseSignal(config.Config.StopSignal ?? "SIGTERM") ?? 15;
+  const signal = stopSignalOf(config);
   const t = timeoutSec ?? config.Config.StopTimeout ?? DEFAULT_STOP_TIMEOUT;
   await killAndClaim(store, id, signal, t < 0 ? 365 * 86400_000 : t * 1000);
   await cleanupExited(globals, id);
@@ -46,6 +52,5 @@ export async function killContainer(globals: Globals, ref: string, signalName: s
   // whatever process has that pid now
   if (isSameProcess(state.Pid, state.PidStartTime, state.BootId)) kill(state.Pid, signal);
   // Docker thaws a paused container for the signals that end it; others wait for unpause
-  const stopSignal = parseSignal(config.Config.StopSignal ?? "SIGTERM") ?? 15;
-  if (state.Status === "paused" && (signal === 9 || signal === stopSignal)) (await import("./pause")).thawAfterSignal(store, id);
+  if (state.Status === "paused" && (signal === 9 || signal === stopSignalOf(config))) (await import("./pause")).thawAfterSignal(store, id);
 }

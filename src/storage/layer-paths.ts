@@ -31,6 +31,11 @@ export function sweepStaging(layersRoot: string): void {
   }
 }
 
+/** A container's own layer (its upperdir) in bytes, 0 once it is gone: ps -s, system df. */
+export function rwSize(upper: string): number {
+  try { return treeSize(upper); } catch { return 0; }
+}
+
 /** Bytes of a directory tree (apparent sizes, hardlinks once), as `docker images` reports SIZE. */
 export function treeSize(dir: string): number {
   let total = 0;

@@ -8,7 +8,7 @@ import { ContainerStore } from "../../container/store";
 import { volumeUsers } from "../../container/volume-module";
 import { ImageStore } from "../../image/store";
 import { out } from "../../output";
-import { layerSize, treeSize } from "../../storage/layer-paths";
+import { layerSize, rwSize, treeSize } from "../../storage/layer-paths";
 import { VolumeStore } from "../../storage/volumes";
 import { defineVerb, str } from "../_define";
 import { formatRows, humanSize } from "../_format";
@@ -26,7 +26,8 @@ export default defineVerb({
   positionals: { max: 0 },
   args: { format: { type: "string", description: "Format output using a custom template: 'table', 'json', or a Go template" } },
   run({ args, globals }) {
-    const containers = listContainers(new ContainerStore(globals.root));
+    const store = new ContainerStore(globals.root);
+    const containers = listContainers(store);
     const images = new ImageStore(globals.root);
     const all = images.list();
     const usedImages = new Set(containers.map((c) => c.config.Image));
@@ -39,14 +40,13 @@ export default defineVerb({
     };
 
     const running = (s: string) => s === "running" || s === "paused" || s === "restarting";
-    const upper = (c: (typeof containers)[number]) => { try { return treeSize(c.config.Runtime.rootfs.upper); } catch { return 0; } };
-    const sizes = containers.map((c) => ({ live: running(c.state.Status), size: upper(c) }));
+    const sizes = containers.map((c) => ({ live: running(c.state.Status), size: rwSize(c.config.Runtime.rootfs.upper) }));
     const containerUsage: Usage = {
       Type: "Containers", TotalCount: containers.length, Active: sizes.filter((s) => s.live).length,
       bytes: sizes.reduce((n, s) => n + s.size, 0), reclaimable: sizes.filter((s) => !s.live).reduce((n, s) => n + s.size, 0),
     };
 
-    const users = volumeUsers(new ContainerStore(globals.root));
+    const users = volumeUsers(store);
     const vols = new VolumeStore(globals.root).list().map((v) => ({ used: users.has(v.Name), size: treeSize(v.Mountpoint) }));
     const volumeUsage: Usage = {
       Type: "Local Volumes", TotalCount: vols.length, Active: vols.filter((v) => v.used).length,
