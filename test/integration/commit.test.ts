@@ -57,11 +57,22 @@ describe.skipIf(!IS_ROOT)("commit", () => {
     try {
       const upper = `${sb.root}/containers/${cid}/upper/live`;
       expect(await eventually(() => existsSync(upper) && readFileSync(upper, "utf8") === "live\n")).toBe(true);
-      sb.ok(["commit", cid, "committed:live"]); // paused meanwhile (-p, Docker's default), then thawed
+      // paused meanwhile (-p, Docker's default), then thawed: 40 MB to pack keeps the commit long
+      // enough for the record, read every millisecond, to be seen saying so
+      sb.ok(["exec", cid, "dd", "if=/dev/zero", "of=/bulk", "bs=1M", "count=40"]);
+      const recorded = () => JSON.parse(readFileSync(`${sb.root}/containers/${cid}/state.json`, "utf8")).Status;
+      const seen = async (args: string[]) => {
+        const commit = sb.spawn(args);
+        const statuses = new Set<string>();
+        while (commit.exitCode === null) { statuses.add(recorded()); await Bun.sleep(1); }
+        expect(await commit.exited).toBe(0);
+        return statuses;
+      };
+      expect(await seen(["commit", cid, "committed:live"])).toContain("paused");
       expect(sb.ok(["run", "--rm", "committed:live", "cat", "/live"])).toBe("live");
       const status = () => sb.ok(["inspect", "--format", "{{.State.Status}}", cid]);
       expect(status()).toBe("running");
-      sb.ok(["commit", "--pause=false", cid, "committed:nopause"]);
+      expect(await seen(["commit", "--pause=false", cid, "committed:nopause"])).not.toContain("paused");
       expect(status()).toBe("running");
       // a container the user paused stays paused
       sb.ok(["pause", cid]);
